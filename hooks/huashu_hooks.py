@@ -1,0 +1,18 @@
+"""MkDocs hooks: wire huashu's stages to MkDocs events. No logic here."""
+
+from __future__ import annotations
+
+from huashu import site
+
+_library = None
+
+
+def on_config(config):
+    global _library
+    _library = site.load_for_site(config)
+    site.set_navigation(config, _library)
+    return config
+
+
+def on_files(files, config):
+    return site.add_generated_pages(files, config, _library)

@@ -1,0 +1,36 @@
+"""The one error type: a problem in the library, pointing at file, line, column and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class LibraryError:
+    """One problem found in the library.
+
+    Sorts by file, then position, so a run lists problems in reading order.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class LibraryInvalid(Exception):
+    """Raised once, after every problem in the library has been collected."""
+
+    def __init__(self, errors: list[LibraryError]):
+        self.errors = sorted(set(errors))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        lines = [str(e) for e in self.errors]
+        lines.append(f"话术库有 {len(self.errors)} 处错误，请修改后重试。")
+        return "\n".join(lines)

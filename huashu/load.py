@@ -1,0 +1,119 @@
+"""Stage 1, load: read library files into YAML node trees that keep line and column.
+
+Only the node tree is built here (PyYAML's safe composer): nothing is
+constructed, so no tag can run code, and every value keeps its position for
+messages. Turning nodes into model objects is `huashu.validate`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from huashu.errors import LibraryError
+
+CATEGORY_FILE = "categories.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+# A handbook file is a few hundred entries at most; anything far larger is a mistake.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One library file: its path as shown in messages and its YAML root node."""
+
+    name: str
+    root: yaml.Node
+
+
+class _NodeLoader(yaml.SafeLoader):
+    """Composes nodes like `yaml.safe_load`, but refuses aliases.
+
+    An alias silently shares one value between entries and is the vector for
+    "billion laughs" expansion; a handbook never needs one.
+    """
+
+    def __init__(self, stream: str, name: str):
+        super().__init__(stream)
+        self.name = name
+        self.alias_errors: list[LibraryError] = []
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.get_event()
+            mark = event.start_mark
+            self.alias_errors.append(
+                LibraryError(self.name, mark.line + 1, mark.column + 1, "", "不支持 YAML 别名（*引用），请直接写出内容")
+            )
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "", mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+
+def find_library_files(library_dir: Path) -> list[Path]:
+    """Every YAML file under the library folder, in a stable order; hidden folders skipped."""
+    found = [
+        path
+        for path in library_dir.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in YAML_SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(library_dir).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(library_dir).as_posix())
+
+
+def display_name(path: Path, base: Path) -> str:
+    """The path an editor would type: relative to `base` when the file lies under it."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
+    """Read one file into its node tree, or report why it cannot be read."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        return None, [LibraryError(name, 1, 1, "", f"文件过大（{len(raw)} 字节，上限 {limit} MB），请拆分成多个文件")]
+    text, error = _decode_utf8(raw, name)
+    if error:
+        return None, [error]
+    loader = _NodeLoader(text, name)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(exc, name)]
+    except yaml.YAMLError as exc:  # errors without a position, e.g. a bad character
+        return None, [LibraryError(name, 1, 1, "", f"YAML 语法错误：{exc}")]
+    except RecursionError:
+        return None, [LibraryError(name, 1, 1, "", "YAML 嵌套层数过深")]
+    finally:
+        loader.dispose()
+    if loader.alias_errors:
+        return None, loader.alias_errors
+    if root is None:
+        return None, [LibraryError(name, 1, 1, "", "文件为空，没有任何内容")]
+    return SourceFile(name, root), []
+
+
+def _decode_utf8(raw: bytes, name: str) -> tuple[str, LibraryError | None]:
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")) + 1
+        return "", LibraryError(name, line, column, "", "文件不是 UTF-8 编码，请用 UTF-8 保存（可能是 GBK/GB2312）")
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> LibraryError:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "expected a single document" in str(exc.problem or ""):
+        return LibraryError(name, line, column, "", "一个文件只能有一个 YAML 文档（请删除多余的 ---）")
+    detail = exc.problem or str(exc)
+    if exc.context:
+        detail = f"{exc.context}, {detail}"
+    return LibraryError(name, line, column, "", f"YAML 语法错误：{detail}")

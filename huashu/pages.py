@@ -1,0 +1,135 @@
+"""Stage 3, render pages: the library as Markdown pages for MkDocs, nothing written to disk.
+
+Headings are Markdown (so MkDocs builds the table of contents and anchors);
+entry bodies are HTML from autoescaping Jinja templates, so editor text is
+always shown as text, never interpreted as Markup.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup, escape
+
+from huashu import model
+from huashu.model import Category, Entry, Library
+
+HOME_PAGE = "index.md"
+TAGS_PAGE = "tags/index.md"
+
+_ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Relative links between generated pages, for either MkDocs URL style."""
+
+    use_directory_urls: bool = True
+
+    def link(self, from_uri: str, to_uri: str, anchor: str = "") -> str:
+        """Link from one generated page's source URI to another's, with an optional anchor."""
+        base = posixpath.dirname(from_uri) or "."
+        if self.use_directory_urls:
+            relative = posixpath.relpath(posixpath.dirname(to_uri) or ".", base) + "/"
+        else:
+            relative = posixpath.relpath(to_uri[: -len(".md")] + ".html", base)
+        return f"{relative}#{anchor}" if anchor else relative
+
+
+def category_page(category: Category) -> str:
+    return f"{category.id}/index.md"
+
+
+def tag_anchor(tag: str) -> str:
+    return "tag-" + re.sub(r"\s+", "-", tag.strip())
+
+
+def markdown_heading_text(text: str) -> Markup:
+    """Text safe inside a Markdown heading: ASCII punctuation as numeric entities.
+
+    Markdown would otherwise read `*`, `_`, `[`, `{` or `<` in a title as markup.
+    """
+    return Markup(_ASCII_PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text))
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs: blank lines split paragraphs, newlines become <br>."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(escape(b).split("\n"))) for b in blocks)
+
+
+def mark_placeholders(text: str) -> Markup:
+    """Escaped text with `{占位符}` wrapped so the reader sees what to fill in."""
+    escaped = str(escape(text))
+    return Markup(re.sub(model.PLACEHOLDER_PATTERN, r'<span class="hs-ph">{\1}</span>', escaped))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("huashu", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        heading=markdown_heading_text,
+        paragraphs=paragraphs,
+        placeholders=mark_placeholders,
+        tag_anchor=tag_anchor,
+    )
+    env.globals.update(
+        CHANNEL_TITLES=model.CHANNEL_TITLES,
+        SECTION_TITLES=model.SECTION_TITLES,
+        KIND_TITLES=model.KIND_TITLES,
+    )
+    return env
+
+
+class PageRenderer:
+    """Renders every generated page of one library."""
+
+    def __init__(self, library: Library, links: PageLinks):
+        self.library = library
+        self.links = links
+        self.env = _environment()
+
+    def entry_link(self, from_uri: str, entry_id: str) -> str:
+        entry = self.library.by_id[entry_id]
+        return self.links.link(from_uri, category_page(self.library.category_by_id[entry.category]), entry.id)
+
+    def render(self, template: str, page_uri: str, **context: object) -> str:
+        return self.env.get_template(template).render(
+            library=self.library,
+            page_uri=page_uri,
+            link=lambda to_uri, anchor="": self.links.link(page_uri, to_uri, anchor),
+            entry_link=lambda entry_id: self.entry_link(page_uri, entry_id),
+            category_page=category_page,
+            tags_page=TAGS_PAGE,
+            **context,
+        )
+
+    def pages(self) -> dict[str, str]:
+        """Every generated page as {src_uri: markdown}, in navigation order."""
+        result = {HOME_PAGE: self.render("home.md.jinja", HOME_PAGE)}
+        for category in self.library.categories:
+            uri = category_page(category)
+            entries: list[Entry] = self.library.entries_in(category.id)
+            result[uri] = self.render("category.md.jinja", uri, category=category, entries=entries)
+        result[TAGS_PAGE] = self.render("tags.md.jinja", TAGS_PAGE)
+        return result
+
+
+def navigation(library: Library, extra_nav: list | None = None) -> list:
+    """The site navigation: home, the library by section, tags, then hand-written pages."""
+    nav: list = [{"首页": HOME_PAGE}]
+    for section, title in model.SECTION_TITLES.items():
+        categories = library.categories_in(section)
+        if categories:
+            nav.append({title: [{c.title: category_page(c)} for c in categories]})
+    nav.append({"标签索引": TAGS_PAGE})
+    return nav + list(extra_nav or [])

@@ -1,0 +1,434 @@
+"""Stage 2, validate: turn node trees into model objects, collecting every problem.
+
+The checks are derived from the type hints and `spec()` metadata in
+`huashu.model`; only rules that span fields or files are written out here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import yaml
+
+from huashu import model
+from huashu.errors import LibraryError, LibraryInvalid
+from huashu.load import CATEGORY_FILE, SourceFile, display_name, find_library_files, load_file
+from huashu.model import Category, CategoryFile, Entry, EntryFile, Library, Origin
+
+_INVALID = object()  # a value that failed conversion; its error is already recorded
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TAG_NAMES = {
+    "tag:yaml.org,2002:null": "空值",
+    "tag:yaml.org,2002:bool": "布尔值",
+    "tag:yaml.org,2002:int": "数字",
+    "tag:yaml.org,2002:float": "数字",
+    "tag:yaml.org,2002:timestamp": "日期",
+    _STR_TAG: "文本",
+}
+_ID_RE = re.compile(model.ID_PATTERN)
+
+
+@dataclass
+class _Mention:
+    """An id written somewhere in the library, kept with its position for later checks."""
+
+    value: str
+    origin: Origin
+    path: str
+    expect_kind: str | None = None
+
+
+@dataclass
+class _Collector:
+    """What conversion of all files gathers: problems, and ids to check across files."""
+
+    errors: list[LibraryError] = field(default_factory=list)
+    entry_ids: list[_Mention] = field(default_factory=list)
+    category_ids: list[_Mention] = field(default_factory=list)
+    references: list[_Mention] = field(default_factory=list)
+    category_uses: list[_Mention] = field(default_factory=list)
+
+
+class _FileConverter:
+    """Converts one file's nodes into model objects against the model's type hints."""
+
+    def __init__(self, name: str, collector: _Collector):
+        self.name = name
+        self.out = collector
+
+    # --- helpers -------------------------------------------------------------
+
+    def origin(self, node: yaml.Node) -> Origin:
+        return Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def error(self, node: yaml.Node, path: str, message: str) -> object:
+        origin = self.origin(node)
+        self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message))
+        return _INVALID
+
+    def wrong_type(self, node: yaml.Node, path: str, expected: str) -> object:
+        if isinstance(node, yaml.MappingNode):
+            got = "键值对"
+        elif isinstance(node, yaml.SequenceNode):
+            got = "列表"
+        else:
+            got = _TAG_NAMES.get(node.tag, f"带标签 {node.tag} 的值")
+        if node.tag == "tag:yaml.org,2002:null":
+            return self.error(node, path, "缺少值；不需要时请删除这一行")
+        hint = "（若要原样写 yes/no/true/false，请加引号）" if got == "布尔值" and expected == "文本" else ""
+        return self.error(node, path, f"应为{expected}，实际是{got}{hint}")
+
+    # --- conversion by type hint ---------------------------------------------
+
+    def convert(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin in (Union, types.UnionType):
+            members = [a for a in args if a is not type(None)]
+            if len(members) == 1:
+                return self.convert(node, members[0], path)
+            return self.convert_entry(node, path, {})
+        if origin is Literal:
+            return self.convert_choice(node, args, path)
+        if origin is list:
+            return self.convert_list(node, args[0], path)
+        if origin is dict:
+            return self.convert_text_map(node, path)
+        if hint is bool:
+            if node.tag != "tag:yaml.org,2002:bool":
+                return self.wrong_type(node, path, "布尔值（true 或 false）")
+            return node.value.lower() in ("true", "yes", "on")
+        if hint is datetime.date:
+            return self.convert_date(node, path)
+        if hint in (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef):
+            return self.convert_id(node, hint, path)
+        if dataclasses.is_dataclass(hint):
+            return self.convert_record(node, hint, path, {})
+        return self.convert_text(node, path)
+
+    def convert_text(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+            return self.wrong_type(node, path, "文本")
+        text = node.value.strip()
+        if not text:
+            return self.error(node, path, "不能为空")
+        return text
+
+    def convert_id(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is _INVALID:
+            return value
+        if not _ID_RE.match(value):
+            return self.error(node, path, f"“{value}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard")
+        mention = _Mention(value, self.origin(node), path)
+        if hint in (model.EntryRef, model.PhraseRef):
+            mention.expect_kind = "phrase" if hint is model.PhraseRef else None
+            self.out.references.append(mention)
+        return value
+
+    def convert_choice(self, node: yaml.Node, choices: tuple[str, ...], path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is _INVALID:
+            return value
+        if value not in choices:
+            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一")
+        return value
+
+    def convert_date(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR_TAG, "tag:yaml.org,2002:timestamp"):
+            return self.wrong_type(node, path, "日期（YYYY-MM-DD）")
+        try:
+            return datetime.date.fromisoformat(node.value.strip())
+        except ValueError:
+            return self.error(node, path, f"日期“{node.value}”无效，应为 YYYY-MM-DD，如 2026-01-31")
+
+    def convert_list(self, node: yaml.Node, item_hint: Any, path: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return self.wrong_type(node, path, "列表")
+        items = [self.convert(item, item_hint, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        if any(item is _INVALID for item in items):
+            return _INVALID
+        return items
+
+    def convert_text_map(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong_type(node, path, "键值对")
+        result: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            key = self.convert_text(key_node, path)
+            if key is _INVALID:
+                continue
+            if key in result:
+                self.error(key_node, f"{path}.{key}", "重复的键")
+                continue
+            value = self.convert_text(value_node, f"{path}.{key}")
+            if value is not _INVALID:
+                result[key] = value
+        return result
+
+    def mapping_fields(self, node: yaml.MappingNode, path: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The keys of a mapping with their nodes; duplicate and non-text keys reported."""
+        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                self.error(key_node, path, "字段名必须是文本")
+                continue
+            key = key_node.value
+            if key in found:
+                first = self.origin(found[key][0])
+                self.error(key_node, _join(path, key), f"字段重复：第 {first.line} 行已经写过 {key}")
+                continue
+            found[key] = (key_node, value_node)
+        return found
+
+    def convert_record(self, node: yaml.Node, cls: type, path: str, inherited: dict[str, Any]) -> Any:
+        """A mapping into the dataclass `cls`: unknown, missing and mistyped fields reported."""
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong_type(node, path, "键值对")
+        hints = typing.get_type_hints(cls)
+        known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        given = self.mapping_fields(node, path)
+        values: dict[str, Any] = {}
+        ok = True
+        for key, (key_node, value_node) in given.items():
+            if key not in known:
+                self.error(key_node, _join(path, key), _unknown_field_message(key, known))
+                ok = False
+                continue
+            value = self.convert(value_node, hints[key], _join(path, key))
+            if value is _INVALID:
+                ok = False
+            else:
+                values[key] = value
+        for name, spec in known.items():
+            if name in given:
+                continue
+            if name in inherited:
+                values[name] = inherited[name]
+            elif spec.metadata.get("required"):
+                self.error(node, _join(path, name), f"缺少必填字段 {name}（{spec.metadata['title']}）")
+                ok = False
+        for name in ("steps", "entries", "categories"):
+            if name in known and values.get(name) == []:
+                self.error(given[name][1], _join(path, name), "列表不能为空")
+                ok = False
+        if not ok:
+            return _INVALID
+        if "origin" in {f.name for f in dataclasses.fields(cls)}:
+            values["origin"] = self.origin(node)
+        return cls(**values)
+
+    # --- files and entries ---------------------------------------------------
+
+    def convert_entry(self, node: yaml.Node, path: str, defaults: dict[str, Any]) -> Any:
+        """One entry: its `kind` (or the file default) picks the model class."""
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong_type(node, path, "键值对（一个条目）")
+        given = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        kind = defaults.get("kind")
+        if "kind" in given:
+            kind_node = given["kind"][1]
+            kind = self.convert_choice(kind_node, tuple(model.ENTRY_CLASSES), _join(path, "kind"))
+            if kind is _INVALID:
+                return _INVALID
+        if kind is None:
+            return self.error(node, _join(path, "kind"), f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出")
+        self.note_id(node, path, given, self.out.entry_ids)
+        entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind})
+        if entry is not _INVALID:
+            category_node = given.get("category", (None, node))[1]
+            self.out.category_uses.append(_Mention(entry.category, self.origin(category_node), _join(path, "category")))
+            self.check_entry_rules(entry, given, path)
+        return entry
+
+    def note_id(self, node: yaml.Node, path: str, given: dict, into: list[_Mention]) -> None:
+        """Remember a well-formed id with its position, for the duplicate check across files."""
+        if "id" in given:
+            id_node = given["id"][1]
+            if isinstance(id_node, yaml.ScalarNode) and _ID_RE.match(id_node.value.strip()):
+                into.append(_Mention(id_node.value.strip(), self.origin(id_node), _join(path, "id")))
+
+    def check_entry_rules(self, entry: Entry, given: dict, path: str) -> None:
+        """Rules that tie one field to another."""
+        where = lambda name: given[name][1] if name in given else given["id"][1]  # noqa: E731
+        if isinstance(entry, model.Phrase):
+            if entry.avoid and not entry.instead:
+                self.error(where("avoid"), _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
+            if entry.instead and not entry.avoid:
+                self.error(where("instead"), _join(path, "instead"), "instead 只用于忌语；请同时写 avoid: true，或删除 instead")
+        if isinstance(entry, model.Procedure):
+            steps_node = given["steps"][1]
+            for i, (step, step_node) in enumerate(zip(entry.steps, steps_node.value)):
+                if step.say and step.phrase:
+                    self.error(step_node, f"{path}.steps[{i}]", "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
+        if entry.id in entry.related:
+            self.error(where("related"), _join(path, "related"), "不能把自己列为相关条目")
+
+    def convert_entry_file(self, root: yaml.Node) -> list[Entry]:
+        if not isinstance(root, yaml.MappingNode):
+            self.wrong_type(root, "", "键值对（含 entries 列表）")
+            return []
+        hints = typing.get_type_hints(EntryFile)
+        given = self.mapping_fields(root, "")
+        for key, (key_node, _) in given.items():
+            if key not in hints:
+                self.error(key_node, key, _unknown_field_message(key, hints))
+        defaults: dict[str, Any] = {}
+        if "defaults" in given:
+            converted = self.convert_record(given["defaults"][1], model.FileDefaults, "defaults", {})
+            if converted is not _INVALID:
+                defaults = {k: v for k, v in dataclasses.asdict(converted).items() if v is not None}
+                if "category" in defaults:
+                    node = _field_node(given["defaults"][1], "category")
+                    self.out.category_uses.append(_Mention(defaults["category"], self.origin(node), "defaults.category"))
+        if "entries" not in given:
+            self.error(root, "entries", "缺少必填字段 entries（条目列表）")
+            return []
+        entries_node = given["entries"][1]
+        if not isinstance(entries_node, yaml.SequenceNode):
+            self.wrong_type(entries_node, "entries", "列表")
+            return []
+        if not entries_node.value:
+            self.error(entries_node, "entries", "列表不能为空")
+        entries = [self.convert_entry(n, f"entries[{i}]", defaults) for i, n in enumerate(entries_node.value)]
+        return [e for e in entries if e is not _INVALID]
+
+    def convert_category_file(self, root: yaml.Node) -> list[Category]:
+        if isinstance(root, yaml.MappingNode):
+            for key_node, value_node in root.value:
+                if key_node.value == "categories" and isinstance(value_node, yaml.SequenceNode):
+                    for i, item in enumerate(value_node.value):
+                        if isinstance(item, yaml.MappingNode):
+                            given = {k.value: (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+                            self.note_id(item, f"categories[{i}]", given, self.out.category_ids)
+        result = self.convert_record(root, CategoryFile, "", {})
+        if result is _INVALID:
+            return []
+        for i, category in enumerate(result.categories):
+            if category.id in model.RESERVED_CATEGORY_IDS:
+                assert category.origin is not None
+                self.out.errors.append(
+                    LibraryError(
+                        self.name,
+                        category.origin.line,
+                        category.origin.column,
+                        f"categories[{i}].id",
+                        f"“{category.id}”已被网站本身占用，请换一个分类 id",
+                    )
+                )
+        return result.categories
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _field_node(mapping: yaml.MappingNode, name: str) -> yaml.Node:
+    for key_node, value_node in mapping.value:
+        if key_node.value == name:
+            return value_node
+    return mapping
+
+
+def _unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    hint = f"（是不是想写 {close[0]}？）" if close else f"（可用字段：{'、'.join(known)}）"
+    return f"未知字段 {key}{hint}"
+
+
+def _check_across_files(collector: _Collector, library: Library) -> None:
+    """Rules that need the whole library: unique ids and references that resolve."""
+    errors = collector.errors
+
+    def report(mention: _Mention, message: str) -> None:
+        errors.append(LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message))
+
+    for mentions, what in ((collector.entry_ids, "条目"), (collector.category_ids, "分类")):
+        first_seen: dict[str, _Mention] = {}
+        for mention in mentions:
+            if mention.value in first_seen:
+                report(mention, f"{what} id “{mention.value}”重复，已在 {first_seen[mention.value].origin} 使用")
+            else:
+                first_seen[mention.value] = mention
+    # Ids of entries that failed conversion still count as existing: their own
+    # errors are reported, and a second "does not exist" would only mislead.
+    known_entries = {m.value for m in collector.entry_ids}
+    known_categories = {m.value for m in collector.category_ids}
+    for mention in collector.category_uses:
+        if mention.value not in known_categories:
+            report(mention, f"分类“{mention.value}”不存在，请先在 {CATEGORY_FILE} 中定义")
+    for mention in collector.references:
+        target = library.by_id.get(mention.value)
+        if mention.value not in known_entries:
+            close = difflib.get_close_matches(mention.value, list(library.by_id), n=1, cutoff=0.7)
+            hint = f"（是不是 {close[0]}？）" if close else ""
+            report(mention, f"引用的条目“{mention.value}”不存在{hint}")
+        elif target and mention.expect_kind and target.kind != mention.expect_kind:
+            report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
+
+
+def validate_sources(sources: list[SourceFile], load_errors: list[LibraryError]) -> Library:
+    """Convert loaded files into a Library, or raise LibraryInvalid with every problem."""
+    collector = _Collector(errors=list(load_errors))
+    categories: list[Category] = []
+    entries: list[Entry] = []
+    for source in sources:
+        converter = _FileConverter(source.name, collector)
+        if Path(source.name).name == CATEGORY_FILE:  # only the root one is loaded
+            categories.extend(converter.convert_category_file(source.root))
+        else:
+            entries.extend(converter.convert_entry_file(source.root))
+    library = Library(categories=_first_of_each(categories), entries=_first_of_each(entries))
+    _check_across_files(collector, library)
+    if collector.errors:
+        raise LibraryInvalid(collector.errors)
+    return library
+
+
+def _first_of_each(items: list[Any]) -> list[Any]:
+    """Drop later duplicates by id (already reported) so lookups stay well-defined."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            kept.append(item)
+    return kept
+
+
+def load_library(library_dir: Path, base: Path | None = None) -> Library:
+    """Load and validate the library folder; raise LibraryInvalid listing every problem.
+
+    Args:
+        library_dir: The `scripts_library/` folder.
+        base: Folder that file names in messages are relative to (default: the current one).
+    """
+    base = base or Path.cwd()
+    if not library_dir.is_dir():
+        raise LibraryInvalid([LibraryError(display_name(library_dir, base), 1, 1, "", "话术库文件夹不存在")])
+    sources: list[SourceFile] = []
+    errors: list[LibraryError] = []
+    paths = find_library_files(library_dir)
+    if not any(p.name == CATEGORY_FILE and p.parent == library_dir for p in paths):
+        name = display_name(library_dir / CATEGORY_FILE, base)
+        errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
+    for path in paths:
+        if path.name == CATEGORY_FILE and path.parent != library_dir:
+            name = display_name(path, base)
+            errors.append(LibraryError(name, 1, 1, "", "categories.yaml 只能放在话术库根目录"))
+            continue
+        source, file_errors = load_file(path, display_name(path, base))
+        errors.extend(file_errors)
+        if source:
+            sources.append(source)
+    return validate_sources(sources, errors)
