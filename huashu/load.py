@@ -111,9 +111,12 @@ def _decode_utf8(raw: bytes, name: str) -> tuple[str, LibraryError | None]:
 def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> LibraryError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    if "expected a single document" in str(exc.problem or ""):
+    if "expected a single document" in str(exc):
         return LibraryError(name, line, column, "", "一个文件只能有一个 YAML 文档（请删除多余的 ---）")
     detail = exc.problem or str(exc)
     if exc.context:
-        detail = f"{exc.context}, {detail}"
+        context = exc.context
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            context += f"（第 {exc.context_mark.line + 1} 行第 {exc.context_mark.column + 1} 列）"
+        detail = f"{context}, {detail}"
     return LibraryError(name, line, column, "", f"YAML 语法错误：{detail}")

@@ -36,6 +36,11 @@ _TAG_NAMES = {
     _STR_TAG: "文本",
 }
 _ID_RE = re.compile(model.ID_PATTERN)
+# Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+# An `id:` line in a file that could not be parsed: its ids are assumed to exist, so
+# one syntax error does not also show up as "unknown id" in every file that refers to it.
+_ID_LINE_RE = re.compile(r"^[\s-]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
 
 @dataclass
@@ -90,7 +95,16 @@ class _FileConverter:
 
     # --- conversion by type hint ---------------------------------------------
 
+    def check_tag(self, node: yaml.Node, path: str) -> bool:
+        if node.tag in _STANDARD_TAGS:
+            return True
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.error(node, path, f"不支持 YAML 标签 {tag}，请删除标签，直接写内容")
+        return False
+
     def convert(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        if not self.check_tag(node, path):
+            return _INVALID
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
         if origin in (Union, types.UnionType):
@@ -198,6 +212,7 @@ class _FileConverter:
         hints = typing.get_type_hints(cls)
         known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         given = self.mapping_fields(node, path)
+        self.check_rules(cls, given, path)
         values: dict[str, Any] = {}
         ok = True
         for key, (key_node, value_node) in given.items():
@@ -216,7 +231,7 @@ class _FileConverter:
             if name in inherited:
                 values[name] = inherited[name]
             elif spec.metadata.get("required"):
-                self.error(node, _join(path, name), f"缺少必填字段 {name}（{spec.metadata['title']}）")
+                self.error(node, _join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
                 ok = False
         for name in ("steps", "entries", "categories"):
             if name in known and values.get(name) == []:
@@ -245,10 +260,8 @@ class _FileConverter:
             return self.error(node, _join(path, "kind"), f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出")
         self.note_id(node, path, given, self.out.entry_ids)
         entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind})
-        if entry is not _INVALID:
-            category_node = given.get("category", (None, node))[1]
-            self.out.category_uses.append(_Mention(entry.category, self.origin(category_node), _join(path, "category")))
-            self.check_entry_rules(entry, given, path)
+        if entry is not _INVALID and "category" in given:  # a default category is recorded once, at defaults
+            self.out.category_uses.append(_Mention(entry.category, self.origin(given["category"][1]), _join(path, "category")))
         return entry
 
     def note_id(self, node: yaml.Node, path: str, given: dict, into: list[_Mention]) -> None:
@@ -258,23 +271,30 @@ class _FileConverter:
             if isinstance(id_node, yaml.ScalarNode) and _ID_RE.match(id_node.value.strip()):
                 into.append(_Mention(id_node.value.strip(), self.origin(id_node), _join(path, "id")))
 
-    def check_entry_rules(self, entry: Entry, given: dict, path: str) -> None:
-        """Rules that tie one field to another."""
-        where = lambda name: given[name][1] if name in given else given["id"][1]  # noqa: E731
-        if isinstance(entry, model.Phrase):
-            if entry.avoid and not entry.instead:
-                self.error(where("avoid"), _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
-            if entry.instead and not entry.avoid:
-                self.error(where("instead"), _join(path, "instead"), "instead 只用于忌语；请同时写 avoid: true，或删除 instead")
-        if isinstance(entry, model.Procedure):
-            steps_node = given["steps"][1]
-            for i, (step, step_node) in enumerate(zip(entry.steps, steps_node.value)):
-                if step.say and step.phrase:
-                    self.error(step_node, f"{path}.steps[{i}]", "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
-        if entry.id in entry.related:
-            self.error(where("related"), _join(path, "related"), "不能把自己列为相关条目")
+    def check_rules(self, cls: type, given: dict[str, tuple[yaml.Node, yaml.Node]], path: str) -> None:
+        """Rules that tie one field to another, checked on the nodes so they run even
+        when some other field of the same mapping is broken."""
+        if cls is model.Phrase:
+            avoid = given.get("avoid", (None, None))[1]
+            avoid_true = isinstance(avoid, yaml.ScalarNode) and avoid.tag.endswith(":bool") and avoid.value.lower() in ("true", "yes", "on")
+            if avoid_true and "instead" not in given:
+                self.error(avoid, _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
+            if "instead" in given and not avoid_true:
+                self.error(given["instead"][0], _join(path, "instead"), "instead 只用于忌语；请同时写 avoid: true，或删除 instead")
+        if cls is model.Step and "say" in given and "phrase" in given:
+            self.error(given["phrase"][0], path, "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
+        if cls is Category and "id" in given and given["id"][1].value in model.RESERVED_CATEGORY_IDS:
+            self.error(given["id"][1], _join(path, "id"), f"“{given['id'][1].value}”已被网站本身占用，请换一个分类 id")
+        if issubclass(cls, Entry) and "id" in given and "related" in given:
+            own_id, related = given["id"][1], given["related"][1]
+            if isinstance(related, yaml.SequenceNode):
+                for i, item in enumerate(related.value):
+                    if isinstance(item, yaml.ScalarNode) and item.value == own_id.value:
+                        self.error(item, f"{_join(path, 'related')}[{i}]", "不能把自己列为相关条目")
 
     def convert_entry_file(self, root: yaml.Node) -> list[Entry]:
+        if not self.check_tag(root, ""):
+            return []
         if not isinstance(root, yaml.MappingNode):
             self.wrong_type(root, "", "键值对（含 entries 列表）")
             return []
@@ -311,21 +331,9 @@ class _FileConverter:
                         if isinstance(item, yaml.MappingNode):
                             given = {k.value: (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
                             self.note_id(item, f"categories[{i}]", given, self.out.category_ids)
-        result = self.convert_record(root, CategoryFile, "", {})
+        result = self.convert(root, CategoryFile, "")
         if result is _INVALID:
             return []
-        for i, category in enumerate(result.categories):
-            if category.id in model.RESERVED_CATEGORY_IDS:
-                assert category.origin is not None
-                self.out.errors.append(
-                    LibraryError(
-                        self.name,
-                        category.origin.line,
-                        category.origin.column,
-                        f"categories[{i}].id",
-                        f"“{category.id}”已被网站本身占用，请换一个分类 id",
-                    )
-                )
         return result.categories
 
 
@@ -346,7 +354,7 @@ def _unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
     return f"未知字段 {key}{hint}"
 
 
-def _check_across_files(collector: _Collector, library: Library) -> None:
+def _check_across_files(collector: _Collector, library: Library, assumed: dict[str, set[str]]) -> None:
     """Rules that need the whole library: unique ids and references that resolve."""
     errors = collector.errors
 
@@ -362,8 +370,10 @@ def _check_across_files(collector: _Collector, library: Library) -> None:
                 first_seen[mention.value] = mention
     # Ids of entries that failed conversion still count as existing: their own
     # errors are reported, and a second "does not exist" would only mislead.
-    known_entries = {m.value for m in collector.entry_ids}
-    known_categories = {m.value for m in collector.category_ids}
+    known_entries = {m.value for m in collector.entry_ids} | assumed["entries"]
+    known_categories = {m.value for m in collector.category_ids} | assumed["categories"]
+    if assumed["no-categories"]:
+        collector.category_uses.clear()  # every use would fail; the missing file is reported once
     for mention in collector.category_uses:
         if mention.value not in known_categories:
             report(mention, f"分类“{mention.value}”不存在，请先在 {CATEGORY_FILE} 中定义")
@@ -377,8 +387,19 @@ def _check_across_files(collector: _Collector, library: Library) -> None:
             report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
 
 
-def validate_sources(sources: list[SourceFile], load_errors: list[LibraryError]) -> Library:
-    """Convert loaded files into a Library, or raise LibraryInvalid with every problem."""
+def validate_sources(
+    sources: list[SourceFile],
+    load_errors: list[LibraryError],
+    assumed: dict[str, set[str]] | None = None,
+) -> Library:
+    """Convert loaded files into a Library, or raise LibraryInvalid with every problem.
+
+    Args:
+        sources: Files that parsed.
+        load_errors: Problems from files that did not.
+        assumed: Entry and category ids taken to exist although their files did not parse.
+    """
+    assumed = assumed or {"entries": set(), "categories": set(), "no-categories": set()}
     collector = _Collector(errors=list(load_errors))
     categories: list[Category] = []
     entries: list[Entry] = []
@@ -389,7 +410,7 @@ def validate_sources(sources: list[SourceFile], load_errors: list[LibraryError])
         else:
             entries.extend(converter.convert_entry_file(source.root))
     library = Library(categories=_first_of_each(categories), entries=_first_of_each(entries))
-    _check_across_files(collector, library)
+    _check_across_files(collector, library, assumed)
     if collector.errors:
         raise LibraryInvalid(collector.errors)
     return library
@@ -418,10 +439,12 @@ def load_library(library_dir: Path, base: Path | None = None) -> Library:
         raise LibraryInvalid([LibraryError(display_name(library_dir, base), 1, 1, "", "话术库文件夹不存在")])
     sources: list[SourceFile] = []
     errors: list[LibraryError] = []
+    assumed: dict[str, set[str]] = {"entries": set(), "categories": set(), "no-categories": set()}
     paths = find_library_files(library_dir)
     if not any(p.name == CATEGORY_FILE and p.parent == library_dir for p in paths):
         name = display_name(library_dir / CATEGORY_FILE, base)
         errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
+        assumed["no-categories"].add(name)
     for path in paths:
         if path.name == CATEGORY_FILE and path.parent != library_dir:
             name = display_name(path, base)
@@ -431,4 +454,7 @@ def load_library(library_dir: Path, base: Path | None = None) -> Library:
         errors.extend(file_errors)
         if source:
             sources.append(source)
-    return validate_sources(sources, errors)
+        elif file_errors:
+            ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
+            assumed["categories" if path.name == CATEGORY_FILE else "entries"].update(ids)
+    return validate_sources(sources, errors, assumed)

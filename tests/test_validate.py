@@ -1,0 +1,101 @@
+"""Stage tests for load + validate: every broken fixture gives its exact messages."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO
+from huashu import model
+from huashu.errors import LibraryInvalid
+from huashu.load import MAX_FILE_BYTES
+from huashu.validate import load_library
+
+INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+
+
+def assemble_library(tmp_path: Path, case: str | None = None) -> Path:
+    """The valid base library, with a broken case's files laid over it."""
+    library = tmp_path / "scripts_library"
+    shutil.copytree(FIXTURES / "base_library", library)
+    if case:
+        case_dir = FIXTURES / "invalid" / case
+        for path in case_dir.rglob("*"):
+            relative = path.relative_to(case_dir)
+            if path.is_dir() or relative.name in ("expected.txt", "_remove"):
+                continue
+            (library / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, library / relative)
+        remove = case_dir / "_remove"
+        if remove.exists():
+            for name in remove.read_text(encoding="utf-8").split():
+                (library / name).unlink()
+    return library
+
+
+def error_lines(library: Path, base: Path) -> list[str]:
+    with pytest.raises(LibraryInvalid) as caught:
+        load_library(library, base=base)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_base_library_is_valid(tmp_path: Path) -> None:
+    library = load_library(assemble_library(tmp_path), base=tmp_path)
+    assert [e.id for e in library.entries] == ["angry", "hello", "goodbye", "answer-call"]
+    hello = library.by_id["hello"]
+    assert isinstance(hello, model.Phrase)
+    assert (hello.owner, hello.reviewed, hello.category) == ("培训组", datetime.date(2026, 10, 1), "greetings")
+    assert str(hello.origin) == "scripts_library/phrases.yaml:7:5"
+
+
+@pytest.mark.parametrize("case", INVALID_CASES)
+def test_invalid_case_reports_exact_messages(case: str, tmp_path: Path) -> None:
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert error_lines(assemble_library(tmp_path, case), tmp_path) == expected
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    (library / "huge.yaml").write_text("# x\n" * (MAX_FILE_BYTES // 4 + 1), encoding="utf-8")
+    assert error_lines(library, tmp_path) == [
+        f"scripts_library/huge.yaml:1:1: 文件过大（{MAX_FILE_BYTES + 4} 字节，上限 2 MB），请拆分成多个文件"
+    ]
+
+
+def test_missing_library_folder(tmp_path: Path) -> None:
+    assert error_lines(tmp_path / "nowhere", tmp_path) == ["nowhere:1:1: 话术库文件夹不存在"]
+
+
+def test_bundled_library_is_valid_and_complete() -> None:
+    library = load_library(REPO / "scripts_library", base=REPO)
+    counts = library.count_by_kind()
+    assert len(library.entries) >= 150
+    assert all(counts[kind] > 0 for kind in model.ENTRY_CLASSES)
+    used = {e.category for e in library.entries}
+    assert used == set(library.category_by_id), "every category has entries"
+
+
+@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax"])
+def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
+    library = assemble_library(tmp_path, case)
+    result = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:-1] == expected
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_validate_bundled_library() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "validate"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("话术库校验通过：")
