@@ -16,3 +16,7 @@ def on_config(config):
 
 def on_files(files, config):
     return site.add_generated_pages(files, config, _library)
+
+
+def on_post_build(config):
+    site.write_search_index(config, _library)

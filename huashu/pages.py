@@ -19,6 +19,7 @@ from huashu.model import Category, Entry, Library
 
 HOME_PAGE = "index.md"
 TAGS_PAGE = "tags/index.md"
+SEARCH_PAGE = "search/index.md"
 
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 

@@ -13,12 +13,21 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from huashu import pages
+from huashu import pages, search_index
 from huashu.errors import LibraryInvalid
 from huashu.model import Library
 from huashu.validate import load_library
 
 LIBRARY_FOLDER = "scripts_library"
+# HUASHU_STOCK_SEARCH=1 builds the same pages with Material's own search instead
+# of huashu's (mkdocs.yml enables Material's plugin from the same variable), for
+# side-by-side benchmarks.
+STOCK_SEARCH_ENV = "HUASHU_STOCK_SEARCH"
+SEARCH_DATA_FOLDER = "search/data"
+
+
+def huashu_search_enabled() -> bool:
+    return os.environ.get(STOCK_SEARCH_ENV, "").lower() not in ("1", "true", "yes")
 
 
 def library_dir(config: MkDocsConfig) -> Path:
@@ -32,6 +41,7 @@ def load_for_site(config: MkDocsConfig) -> Library:
     folder = library_dir(config)
     if str(folder) not in config.watch:
         config.watch.append(str(folder))
+    config.extra["huashu_search"] = huashu_search_enabled()
     try:
         return load_library(folder, base=Path(config.config_file_path).parent)
     except LibraryInvalid as exc:
@@ -46,9 +56,18 @@ def set_navigation(config: MkDocsConfig, library: Library) -> None:
 
 def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) -> Files:
     renderer = pages.PageRenderer(library, pages.PageLinks(config.use_directory_urls))
-    for src_uri, content in renderer.pages().items():
+    generated = renderer.pages()
+    if huashu_search_enabled():
+        generated[pages.SEARCH_PAGE] = renderer.render("search.md.jinja", pages.SEARCH_PAGE)
+    for src_uri, content in generated.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(f"docs/{src_uri} 与自动生成的页面同名，请改名或删除")
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+def write_search_index(config: MkDocsConfig, library: Library) -> None:
+    if huashu_search_enabled():
+        folder = Path(config.site_dir) / SEARCH_DATA_FOLDER
+        search_index.write_index(library, folder, config.use_directory_urls)

@@ -1,0 +1,111 @@
+"""Pinyin readings and traditional-character folding for the search index.
+
+Readings are enumerated per character (every heteronym), then the reading the
+word gives in context is added: pypinyin's phrase dictionary is the better
+guess for 了解 (liao) but wrong for 长时间 (zhang), so neither alone is enough.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import opencc
+from pypinyin import Style, lazy_pinyin, pinyin
+
+_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Ranges whose characters may be typed as traditional forms of library characters.
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_TO_SIMPLIFIED = ("t2s", "tw2s", "hk2s")
+
+
+def is_hanzi(char: str) -> bool:
+    return bool(_HANZI.match(char))
+
+
+def _clean(reading: str) -> str:
+    # Style.NORMAL writes ü as "v" (lv, nv): what pinyin keyboards type too.
+    return reading.lower().replace("ü", "v")
+
+
+@functools.lru_cache(maxsize=None)
+def char_readings(char: str) -> tuple[str, ...]:
+    """Every reading pypinyin knows for one character, most common first."""
+    if not is_hanzi(char):
+        return ()
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(dict.fromkeys(_clean(r) for r in (readings[0] if readings else []) if r.isalpha()))
+
+
+def context_readings(text: str) -> list[str | None]:
+    """The reading of each character of `text` as used in its word; None for non-hanzi."""
+    result: list[str | None] = [None] * len(text)
+    for run in _HANZI_RUN.finditer(text):
+        readings = lazy_pinyin(run.group(), style=Style.NORMAL, errors="ignore")
+        if len(readings) == len(run.group()):
+            for offset, reading in enumerate(readings):
+                result[run.start() + offset] = _clean(reading)
+    return result
+
+
+def readings_in_use(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Readings of every hanzi in `texts`: all heteronyms plus the in-word readings."""
+    found: dict[str, dict[str, None]] = {}
+    for text in texts:
+        for char, in_word in zip(text, context_readings(text)):
+            if not is_hanzi(char):
+                continue
+            readings = found.setdefault(char, dict.fromkeys(char_readings(char)))
+            if in_word:
+                readings.setdefault(in_word)
+    return {char: tuple(readings) for char, readings in found.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _all_cjk_characters() -> str:
+    return "\n".join(chr(cp) for start, end in _CJK_RANGES for cp in range(start, end + 1))
+
+
+def traditional_folding(library_chars: Iterable[str]) -> dict[str, str]:
+    """Traditional or variant characters that fold to a character used in the library.
+
+    Only pairs whose simplified side appears in the library are kept, so the
+    site ships a few hundred pairs instead of OpenCC's whole dictionary.
+    """
+    wanted = set(library_chars)
+    folding: dict[str, str] = {}
+    originals = _all_cjk_characters().split("\n")
+    for config in _TO_SIMPLIFIED:
+        converted = opencc.OpenCC(config).convert(_all_cjk_characters()).split("\n")
+        for original, simplified in zip(originals, converted):
+            if simplified != original and len(simplified) == 1 and simplified in wanted:
+                folding.setdefault(original, simplified)
+    return dict(sorted(folding.items()))
+
+
+def normalize_char(char: str) -> str:
+    """One character as the index stores it: full-width folded, lower case, same length."""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded.lower() if len(folded) == 1 else char.lower()
+
+
+def normalize(text: str) -> str:
+    """Text as the index stores it, character for character aligned with the input."""
+    return "".join(normalize_char(c) for c in text)
+
+
+def _plain_syllable(marked: str) -> str:
+    decomposed = unicodedata.normalize("NFD", marked.lower()).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def all_syllables() -> tuple[str, ...]:
+    """Every toneless syllable in pypinyin's dictionary: what a typed syllable may be."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = {_plain_syllable(r) for value in pinyin_dict.values() for r in value.split(",")}
+    return tuple(sorted(s for s in found if s.isascii() and s.isalpha()))

@@ -1,0 +1,208 @@
+"""Stage 4, build index: the search index shipped with the site, from the content model.
+
+The index comes in two parts so a large library still shows its first results
+quickly: a *head* (titles, entry metadata, the character table with every
+pinyin reading, traditional-character folding) that every page loads, and
+*body shards* (the words of each entry) that load right after, in the
+background. Both are JavaScript files that call a global function, not JSON
+fetched over HTTP, so search also works when the site is opened from disk.
+
+The matching itself happens in the browser (overrides/assets/search/engine.js);
+`index_char` below and `foldChar` there must agree (tests/test_search_engine.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from huashu import model, pages
+from huashu.model import Entry, Library
+from huashu.readings import all_syllables, readings_in_use, traditional_folding
+
+FORMAT_VERSION = 1
+HEAD_FILE = "head.js"
+# Characters of body text per shard: about 60 KB gzip for Chinese text.
+SHARD_CHARS = 60_000
+SEPARATOR = "\u0000"
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What search knows of one entry.
+
+    `say` are texts shown as a result and copied by the copy key, best first;
+    `other` is searchable but never shown as what to say (forbidden wording,
+    when-to-use notes, questions).
+    """
+
+    entry: Entry
+    keywords: list[str]
+    say: list[str]
+    other: list[str]
+
+
+def _fold_width_and_case(char: str) -> str:
+    code = ord(char)
+    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII typed with a Chinese input method
+        char = chr(code - 0xFEE0)
+    return char.lower() if "A" <= char <= "Z" else char
+
+
+def index_char(char: str, folding: dict[str, str]) -> str:
+    """The character search compares: width and case folded, traditional to simplified."""
+    char = _fold_width_and_case(char)
+    return folding.get(char, char)
+
+
+def document_for(entry: Entry, library: Library) -> SearchDocument:
+    category = library.category_by_id[entry.category]
+    keywords = [*entry.tags, category.title]
+    other = [entry.note] if entry.note else []
+    if isinstance(entry, model.Phrase):
+        say = [entry.instead] if entry.avoid else [entry.text]
+        say += entry.variants
+        other = ([entry.text] if entry.avoid else []) + ([entry.when] if entry.when else []) + other
+    elif isinstance(entry, model.Procedure):
+        steps = []
+        for step in entry.steps:
+            referenced = library.by_id[step.phrase] if step.phrase else None
+            words = step.say or (referenced.text if isinstance(referenced, model.Phrase) else "")
+            steps.append(" ".join(part for part in (step.do, step.limit, words) if part))
+        say = ([entry.summary] if entry.summary else []) + steps
+    elif isinstance(entry, model.Faq):
+        say = [entry.answer]
+        other = [entry.question, *other]
+    else:  # pragma: no cover - the model has exactly three kinds
+        raise TypeError(entry)
+    return SearchDocument(entry, keywords, say, other)
+
+
+@dataclass(frozen=True)
+class CategoryDocument:
+    """A category page as a search result: agents often type the name of a list."""
+
+    category: model.Category
+    keywords: list[str]
+    say: list[str]
+    other: list[str]
+
+    @property
+    def title(self) -> str:
+        return self.category.title
+
+
+def category_document(category: model.Category) -> CategoryDocument:
+    say = [category.description] if category.description else []
+    return CategoryDocument(category, [model.SECTION_TITLES[category.section]], say, [])
+
+
+def _title(doc: SearchDocument | CategoryDocument) -> str:
+    return doc.title if isinstance(doc, CategoryDocument) else doc.entry.title
+
+
+def _all_text(doc: SearchDocument | CategoryDocument) -> list[str]:
+    return [_title(doc), *doc.keywords, *doc.say, *doc.other]
+
+
+def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict, list[dict]]:
+    """The head and the body shards of the search index, as JSON-ready data."""
+    documents: list[SearchDocument | CategoryDocument] = [document_for(e, library) for e in library.entries]
+    documents += [category_document(c) for c in library.categories]
+    texts = [text for doc in documents for text in _all_text(doc)]
+    raw_chars = {char for text in texts for char in text}
+    folding = traditional_folding(raw_chars)
+    # Characters outside the BMP are rare and would be two units in JavaScript
+    # strings; search treats them as word breaks.
+    index_chars = sorted({index_char(c, folding) for c in raw_chars if c <= "\uffff"} - {SEPARATOR})
+    readings = readings_in_use("".join(index_char(c, folding) for c in text) for text in texts)
+    syllables = sorted({r for rs in readings.values() for r in rs} | set(all_syllables()))
+    syllable_ids = {s: i for i, s in enumerate(syllables)}
+    links = pages.PageLinks(use_directory_urls)
+    categories = [
+        {"id": c.id, "title": c.title, "url": links.link(pages.HOME_PAGE, pages.category_page(c))}
+        for c in library.categories
+    ]
+    category_ids = {c.id: i for i, c in enumerate(library.categories)}
+    shards = _shards(documents)
+    head = {
+        "version": FORMAT_VERSION,
+        "chars": "".join(index_chars),
+        "syllables": syllables,
+        "readings": [[syllable_ids[r] for r in readings.get(c, ())] for c in index_chars],
+        "folding": folding,
+        "categories": categories,
+        "docs": {
+            "id": [_doc_id(d) for d in documents],
+            "kind": "".join(_KIND_CODES[_doc_kind(d)] for d in documents),
+            "avoid": [i for i, d in enumerate(documents) if getattr(getattr(d, "entry", None), "avoid", False)],
+            "category": [category_ids[_doc_category(d)] for d in documents],
+            "title": [_title(d) for d in documents],
+        },
+        "shards": [],
+    }
+    return head, shards
+
+
+# One letter per kind in the index; the engine maps them back (engine.js KIND_NAMES).
+_KIND_CODES = {"phrase": "p", "procedure": "r", "faq": "f", "category": "c"}
+
+
+def _doc_id(doc: SearchDocument | CategoryDocument) -> str:
+    return doc.category.id if isinstance(doc, CategoryDocument) else doc.entry.id
+
+
+def _doc_kind(doc: SearchDocument | CategoryDocument) -> str:
+    return "category" if isinstance(doc, CategoryDocument) else doc.entry.kind
+
+
+def _doc_category(doc: SearchDocument | CategoryDocument) -> str:
+    return doc.category.id if isinstance(doc, CategoryDocument) else doc.entry.category
+
+
+def _shards(documents: list[SearchDocument | CategoryDocument]) -> list[dict]:
+    shards: list[dict] = []
+    current: list[list] = []
+    size = 0
+    start = 0
+    for i, doc in enumerate(documents):
+        record = [doc.keywords, doc.say, doc.other]
+        current.append(record)
+        size += sum(len(t) for t in _all_text(doc))
+        if size >= SHARD_CHARS:
+            shards.append({"start": start, "docs": current})
+            current, size, start = [], 0, i + 1
+    if current or not shards:
+        shards.append({"start": start, "docs": current})
+    return shards
+
+
+def _script(kind: str, data: dict) -> str:
+    """A data script that queues its payload: it may run before or after engine.js."""
+    payload = json.dumps([kind, data], ensure_ascii=False, separators=(",", ":"))
+    # "</" would end an inline <script>; a backslash keeps the JSON equal.
+    payload = payload.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"(window.huashuData=window.huashuData||[]).push({payload});\n"
+
+
+def write_index(library: Library, folder: Path, use_directory_urls: bool = True) -> list[Path]:
+    """Write head.js and the body shards into `folder`; returns the written files.
+
+    Shard names carry a hash of their content, so a server can cache them for
+    long and a rebuilt library is never mixed with stale shards.
+    """
+    head, shards = build_index(library, use_directory_urls)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, shard in enumerate(shards):
+        text = _script("shard", {"number": number, **shard})
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        path = folder / f"body-{number}.{digest}.js"
+        path.write_text(text, encoding="utf-8")
+        head["shards"].append(path.name)
+        written.append(path)
+    head_path = folder / HEAD_FILE
+    head_path.write_text(_script("head", head), encoding="utf-8")
+    return [head_path, *written]

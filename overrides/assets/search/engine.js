@@ -1,0 +1,641 @@
+// huashu search engine: pinyin-aware matching over the prebuilt index.
+//
+// The index (search/data/head.js and body shards, written by huashu/search_index.py)
+// queues itself on window.huashuData; this file turns it into character-position
+// indexes and answers queries. No DOM here: the UI (ui.js) and embedders use the
+// API at the bottom (window.huashu.ready / window.huashu.search).
+//
+// A query becomes one or more *plans*: a sequence of *units*, each unit a set of
+// character ids with a grade (how well that character matches the unit). A plan
+// matches where consecutive index characters each belong to their unit.
+(function (global) {
+  "use strict";
+
+  // Grades: lower is better. Exact characters, then full syllables, then
+  // initials and unfinished syllables, then accent confusions, then typos.
+  var GRADE_EXACT = 1, GRADE_SYLLABLE = 2, GRADE_PREFIX = 3, GRADE_FUZZY = 4, GRADE_TYPO = 5;
+  var FIELD_TITLE = 0, FIELD_KEYWORD = 1, FIELD_SAY = 2, FIELD_OTHER = 3;
+  var KIND_NAMES = { p: "phrase", r: "procedure", f: "faq", c: "category" };
+  // Pairs a pinyin IME's 模糊音 setting treats as the same sound.
+  var FUZZY_INITIALS = [["zh", "z"], ["ch", "c"], ["sh", "s"], ["n", "l"], ["h", "f"], ["r", "l"]];
+  var FUZZY_FINALS = [["ang", "an"], ["eng", "en"], ["ing", "in"]];
+  var BARE_INITIALS = { b: 1, p: 1, m: 1, f: 1, d: 1, t: 1, n: 1, l: 1, g: 1, k: 1, h: 1, j: 1, q: 1, x: 1,
+    r: 1, z: 1, c: 1, s: 1, y: 1, w: 1, zh: 1, ch: 1, sh: 1 };
+  var MAX_SYLLABLE = 6;
+  var MAX_PLANS = 4;
+
+  function isSpace(code) {
+    return code === 32 || code === 9 || code === 10 || code === 13 || code === 0x3000 || code === 0xa0;
+  }
+
+  // --- character folding (twin of huashu.search_index.index_char) -------------
+
+  function Folder(folding) {
+    this.map = new Map();
+    for (var key in folding) this.map.set(key, folding[key]);
+  }
+  Folder.prototype.fold = function (ch) {
+    var code = ch.charCodeAt(0);
+    if (code >= 0xff01 && code <= 0xff5e) { ch = String.fromCharCode(code - 0xfee0); code = ch.charCodeAt(0); }
+    if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+    var folded = this.map.get(ch);
+    return folded === undefined ? ch : folded;
+  };
+
+  // --- one searchable index: characters, positions, segments ------------------
+
+  // segments: array of [docNumber, field, sayNumber, string]
+  function TextIndex(engine, segments) {
+    var idOf = engine.idOf, folder = engine.folder;
+    var total = 0, i, j;
+    for (i = 0; i < segments.length; i++) total += segments[i][3].length + 1;
+    var text = new Uint16Array(total), segOf = new Int32Array(total);
+    var n = 0;
+    for (i = 0; i < segments.length; i++) {
+      var s = segments[i][3];
+      for (j = 0; j < s.length; j++) {
+        var code = s.charCodeAt(j);
+        if (isSpace(code)) continue;
+        var id = code < 128 && !(code >= 65 && code <= 90) ? idOf[code] : engine.charId(folder.fold(s[j]));
+        text[n] = id; segOf[n] = i; n++;
+      }
+      text[n] = 0; segOf[n] = i; n++; // separator: no unit ever matches id 0
+    }
+    this.text = text.subarray(0, n);
+    this.segOf = segOf.subarray(0, n);
+    this.segments = segments;
+    this.segStart = new Int32Array(segments.length);
+    for (i = n - 1; i >= 0; i--) this.segStart[this.segOf[i]] = i;
+    // Counting sort of positions by character id: postings for every character.
+    var count = engine.charCount, start = new Int32Array(count + 1);
+    for (i = 0; i < n; i++) start[this.text[i] + 1]++;
+    for (i = 0; i < count; i++) start[i + 1] += start[i];
+    var fill = start.slice(0, count), post = new Int32Array(n);
+    for (i = 0; i < n; i++) post[fill[this.text[i]]++] = i;
+    this.postStart = start;
+    this.post = post;
+  }
+  // How many positions match a unit: the cheapest unit anchors the scan.
+  TextIndex.prototype.occurrences = function (unit) {
+    var cached = unit.costs.get(this);
+    if (cached !== undefined) return cached;
+    var total = 0, chars = unit.chars;
+    for (var i = 0; i < chars.length; i++) total += this.postStart[chars[i] + 1] - this.postStart[chars[i]];
+    unit.costs.set(this, total);
+    return total;
+  };
+  // String offsets in a segment of `length` index positions starting at `pos`.
+  TextIndex.prototype.span = function (pos, length) {
+    var seg = this.segOf[pos], s = this.segments[seg][3];
+    var k = this.segStart[seg], offset = 0, begin = -1;
+    for (; offset < s.length; offset++) {
+      if (isSpace(s.charCodeAt(offset))) continue;
+      if (k === pos) begin = offset;
+      if (k === pos + length - 1) return [begin, offset + 1];
+      k++;
+    }
+    return [Math.max(begin, 0), s.length];
+  };
+
+  // --- the engine ---------------------------------------------------------------
+
+  function Engine(head) {
+    var i, j;
+    this.head = head;
+    this.folder = new Folder(head.folding);
+    var chars = head.chars;
+    this.charCount = chars.length + 1; // id 0 is the separator
+    this.ids = new Map();
+    this.idOf = new Int32Array(128);
+    for (i = 0; i < chars.length; i++) {
+      this.ids.set(chars[i], i + 1);
+      if (chars.charCodeAt(i) < 128) this.idOf[chars.charCodeAt(i)] = i + 1;
+    }
+    this.syllables = head.syllables;
+    this.syllableSet = new Set(head.syllables);
+    var bySyllable = head.syllables.map(function () { return []; });
+    for (i = 0; i < head.readings.length; i++) {
+      for (j = 0; j < head.readings[i].length; j++) bySyllable[head.readings[i][j]].push(i + 1);
+    }
+    this.charsBySyllable = new Map();
+    for (i = 0; i < head.syllables.length; i++) this.charsBySyllable.set(head.syllables[i], bySyllable[i]);
+    this.prefixSet = new Set();
+    for (i = 0; i < head.syllables.length; i++) {
+      for (j = 1; j <= head.syllables[i].length; j++) this.prefixSet.add(head.syllables[i].slice(0, j));
+    }
+    var docs = head.docs;
+    this.docCount = docs.id.length;
+    this.avoid = new Uint8Array(this.docCount);
+    for (i = 0; i < docs.avoid.length; i++) this.avoid[docs.avoid[i]] = 1;
+    this.say = new Array(this.docCount); // per doc: say texts, once its shard is loaded
+    var titles = [];
+    for (i = 0; i < this.docCount; i++) titles.push([i, FIELD_TITLE, -1, docs.title[i]]);
+    this.indexes = [new TextIndex(this, titles)];
+    this.loadedShards = 0;
+    this.unitCache = new Map();
+    this.best = new Float64Array(this.docCount);
+    this.bestPos = new Int32Array(this.docCount);
+    this.bestLen = new Int32Array(this.docCount);
+    this.bestIndex = new Int32Array(this.docCount);
+    this.stamp = new Int32Array(this.docCount);
+    this.generation = 0;
+  }
+
+  Engine.prototype.charId = function (ch) {
+    var id = this.ids.get(ch);
+    return id === undefined ? 0 : id;
+  };
+
+  Engine.prototype.addShard = function (shard) {
+    var segments = [];
+    for (var i = 0; i < shard.docs.length; i++) {
+      var doc = shard.start + i, record = shard.docs[i];
+      this.say[doc] = record[1];
+      segments.push([doc, FIELD_KEYWORD, -1, record[0].join(" ")]);
+      for (var j = 0; j < record[1].length; j++) segments.push([doc, FIELD_SAY, j, record[1][j]]);
+      for (j = 0; j < record[2].length; j++) segments.push([doc, FIELD_OTHER, -1, record[2][j]]);
+    }
+    this.indexes.push(new TextIndex(this, segments));
+    this.loadedShards++;
+  };
+
+  // Once every shard is in, one body index instead of many: each query then
+  // scans one posting list per character instead of one per shard.
+  Engine.prototype.compact = function () {
+    if (this.indexes.length <= 2) return;
+    var segments = [];
+    for (var i = 1; i < this.indexes.length; i++) segments.push.apply(segments, this.indexes[i].segments);
+    this.indexes = [this.indexes[0], new TextIndex(this, segments)];
+  };
+
+  // --- query parsing ------------------------------------------------------------
+
+  // Syllables an accent might turn `s` into (one initial and/or one final swapped).
+  Engine.prototype.fuzzyVariants = function (s, allowPrefix) {
+    var out = [], seen = new Set([s]), self = this;
+    function add(v) {
+      if (seen.has(v)) return;
+      seen.add(v);
+      if (allowPrefix ? self.prefixSet.has(v) : self.syllableSet.has(v)) out.push(v);
+    }
+    var initials = [s], i, pair, k;
+    for (i = 0; i < FUZZY_INITIALS.length; i++) {
+      pair = FUZZY_INITIALS[i];
+      for (k = 0; k < 2; k++) {
+        var from = pair[k], to = pair[1 - k];
+        if (s.indexOf(from) === 0 && !(from.length === 1 && s.length > 1 && s[1] === "h" && "zcs".indexOf(from) >= 0)) {
+          initials.push(to + s.slice(from.length));
+        }
+      }
+    }
+    for (i = 0; i < initials.length; i++) {
+      add(initials[i]);
+      for (k = 0; k < FUZZY_FINALS.length; k++) {
+        pair = FUZZY_FINALS[k];
+        var v = initials[i];
+        if (v.slice(-pair[0].length) === pair[0]) add(v.slice(0, -pair[0].length) + pair[1]);
+        else if (v.slice(-pair[1].length) === pair[1]) add(v.slice(0, -pair[1].length) + pair[0]);
+      }
+    }
+    return out;
+  };
+
+  // A unit: which characters match it, and how well. Cached by its description.
+  Engine.prototype.unit = function (key, build) {
+    var unit = this.unitCache.get(key);
+    if (unit) return unit;
+    var grades = new Map(), self = this;
+    function addSyllable(s, grade) {
+      var chars = self.charsBySyllable.get(s);
+      if (!chars) return;
+      for (var i = 0; i < chars.length; i++) {
+        var old = grades.get(chars[i]);
+        if (old === undefined || grade < old) grades.set(chars[i], grade);
+      }
+    }
+    build.call(this, grades, addSyllable);
+    var mask = new Uint8Array(this.charCount), list = [];
+    grades.forEach(function (grade, id) { mask[id] = grade; list.push(id); });
+    mask[0] = 0;
+    unit = { key: key, mask: mask, chars: Int32Array.from(list), costs: new WeakMap(), strong: false };
+    if (this.unitCache.size > 2000) this.unitCache.clear();
+    this.unitCache.set(key, unit);
+    return unit;
+  };
+
+  Engine.prototype.literalUnit = function (ch) {
+    var unit = this.unit("=" + ch, function (grades) {
+      var id = this.charId(ch);
+      if (id) grades.set(id, GRADE_EXACT);
+    });
+    unit.strong = true;
+    return unit;
+  };
+
+  // A pinyin unit. mode "s": a whole syllable; "p": a syllable's beginning
+  // (an initial such as "t", or the last syllable still being typed).
+  Engine.prototype.pinyinUnit = function (text, mode, grade) {
+    var unit = this.unit(mode + grade + text, function (grades, addSyllable) {
+      var self = this, i, variants;
+      if (mode === "s") {
+        addSyllable(text, grade === GRADE_TYPO ? GRADE_TYPO : GRADE_SYLLABLE);
+        variants = this.fuzzyVariants(text, false);
+        for (i = 0; i < variants.length; i++) addSyllable(variants[i], Math.max(GRADE_FUZZY, grade));
+        return;
+      }
+      var fuzzyPrefixes = this.fuzzyVariants(text, true);
+      this.syllables.forEach(function (s) {
+        if (s === text) addSyllable(s, grade === GRADE_TYPO ? GRADE_TYPO : GRADE_SYLLABLE);
+        else if (s.indexOf(text) === 0) addSyllable(s, Math.max(GRADE_PREFIX, grade));
+        else {
+          for (i = 0; i < fuzzyPrefixes.length; i++) {
+            if (s.indexOf(fuzzyPrefixes[i]) === 0) { addSyllable(s, Math.max(GRADE_FUZZY, grade)); break; }
+          }
+        }
+      });
+      void self;
+    });
+    // A whole syllable of two or more letters says enough to be looked for on
+    // its own across a document; an initial does not ("gdzp" everywhere).
+    unit.strong = text.length > 1 && this.syllableSet.has(text);
+    return unit;
+  };
+
+  // Split a query into tokens: single characters, and runs of latin letters in
+  // which "|" marks a forced syllable boundary (a space or a tone number).
+  Engine.prototype.tokenize = function (query) {
+    var tokens = [], run = "", i;
+    function flush() {
+      run = run.replace(/^\|+|\|+$/g, "").replace(/\|+/g, "|");
+      if (run) tokens.push({ latin: run });
+      run = "";
+    }
+    for (i = 0; i < query.length; i++) {
+      var ch = this.folder.fold(query[i]);
+      var code = ch.charCodeAt(0);
+      if (code >= 97 && code <= 122) { run += ch; continue; }
+      if (isSpace(code)) { if (run) run += "|"; continue; }
+      // A digit 1-5 right after a syllable is a tone number: tou2su4.
+      if (code >= 49 && code <= 53 && run && /[a-z]$/.test(run) && this.endsWithSyllable(run)) { run += "|"; continue; }
+      flush();
+      tokens.push({ char: ch });
+    }
+    flush();
+    return tokens;
+  };
+
+  Engine.prototype.endsWithSyllable = function (run) {
+    var tail = run.slice(run.lastIndexOf("|") + 1);
+    for (var len = Math.min(MAX_SYLLABLE, tail.length); len > 0; len--) {
+      if (this.syllableSet.has(tail.slice(-len))) return true;
+    }
+    return false;
+  };
+
+  // The best few ways to read a latin run as pinyin units, cheapest first.
+  // Whole syllables cost 1; bare initials and the unfinished last syllable a
+  // little more, so "tousu" reads tou+su before t+ou+su.
+  Engine.prototype.segmentations = function (run, grade) {
+    var letters = run.replace(/\|/g, ""), n = letters.length;
+    if (!n) return [];
+    var hard = new Uint8Array(n + 1), k = 0, i;
+    for (i = 0; i < run.length; i++) { if (run[i] === "|") hard[k] = 1; else k++; }
+    var paths = [[{ cost: 0, units: [] }]];
+    for (i = 1; i <= n; i++) paths.push([]);
+    for (i = 0; i < n; i++) {
+      if (!paths[i].length) continue;
+      for (var j = i + 1; j <= Math.min(n, i + MAX_SYLLABLE); j++) {
+        var crosses = false;
+        for (k = i + 1; k < j; k++) if (hard[k]) crosses = true;
+        if (crosses) break;
+        var piece = letters.slice(i, j), last = j === n, cost, mode;
+        // A bare initial ("m", "zh") is always an initial, even where it is also a
+        // rare syllable of its own (呣 m): "wmyy" means 文明用语.
+        if (BARE_INITIALS[piece]) { cost = 1.2; mode = "p"; }
+        else if (this.syllableSet.has(piece)) { cost = 1; mode = last ? "p" : "s"; }
+        else if (last && this.prefixSet.has(piece)) { cost = 1.1; mode = "p"; }
+        else if (this.fuzzyVariants(piece, last).length) { cost = 1.3; mode = last ? "p" : "s"; }
+        else continue;
+        for (var p = 0; p < paths[i].length; p++) {
+          paths[j].push({ cost: paths[i][p].cost + cost, units: paths[i][p].units.concat([[piece, mode]]) });
+        }
+        paths[j].sort(function (a, b) { return a.cost - b.cost; });
+        if (paths[j].length > MAX_PLANS) paths[j].length = MAX_PLANS;
+      }
+    }
+    var self = this;
+    return paths[n].map(function (path) {
+      return {
+        cost: path.cost,
+        units: path.units.map(function (u) { return self.pinyinUnit(u[0], u[1], grade); }),
+      };
+    });
+  };
+
+  // Every plan for a query: pinyin readings of each latin run, and the run's
+  // letters taken literally (KPI, app), combined with the characters around them.
+  Engine.prototype.plans = function (query) {
+    var tokens = this.tokenize(query);
+    var plans = [{ cost: 0, units: [] }], i, j, k;
+    for (i = 0; i < tokens.length; i++) {
+      var options;
+      if (tokens[i].char) options = [{ cost: 0, units: [this.literalUnit(tokens[i].char)] }];
+      else {
+        var run = tokens[i].latin;
+        options = this.segmentations(run, GRADE_SYLLABLE);
+        var literal = [];
+        for (k = 0; k < run.length; k++) if (run[k] !== "|") literal.push(this.literalUnit(run[k]));
+        options.push({ cost: 0.5 * literal.length, units: literal });
+      }
+      var next = [];
+      for (j = 0; j < plans.length; j++) {
+        for (k = 0; k < options.length; k++) {
+          next.push({ cost: plans[j].cost + options[k].cost, units: plans[j].units.concat(options[k].units) });
+        }
+      }
+      next.sort(function (a, b) { return a.cost - b.cost; });
+      plans = next.slice(0, MAX_PLANS + 1);
+    }
+    return plans.filter(function (p) { return p.units.length; });
+  };
+
+  // One-letter typos of the latin runs, read as pinyin: only tried when the
+  // query itself finds too little, and always ranked below real matches.
+  Engine.prototype.typoPlans = function (query) {
+    var tokens = this.tokenize(query), plans = [], seen = new Set(), self = this;
+    var letters = "abcdefghijklmnopqrstuvwxyz";
+    tokens.forEach(function (token, t) {
+      if (!token.latin || token.latin.replace(/\|/g, "").length < 3) return;
+      var run = token.latin, edits = [], i, c;
+      for (i = 0; i < run.length; i++) {
+        if (run[i] === "|") continue;
+        edits.push(run.slice(0, i) + run.slice(i + 1));
+        if (i + 1 < run.length && run[i + 1] !== "|") edits.push(run.slice(0, i) + run[i + 1] + run[i] + run.slice(i + 2));
+        for (c = 0; c < 26; c++) if (letters[c] !== run[i]) edits.push(run.slice(0, i) + letters[c] + run.slice(i + 1));
+      }
+      for (i = 0; i <= run.length; i++) for (c = 0; c < 26; c++) edits.push(run.slice(0, i) + letters[c] + run.slice(i));
+      edits.forEach(function (edit) {
+        if (seen.has(edit)) return;
+        seen.add(edit);
+        var segs = self.segmentations(edit, GRADE_TYPO);
+        // Only edits that read as whole syllables: a typo fix, not a new guess.
+        if (!segs.length || segs[0].cost > segs[0].units.length) return;
+        var before = [], after = [];
+        tokens.forEach(function (other, o) {
+          if (o === t) return;
+          var units = other.char ? [self.literalUnit(other.char)] : self.segmentations(other.latin, GRADE_SYLLABLE)[0].units;
+          (o < t ? before : after).push.apply(o < t ? before : after, units);
+        });
+        plans.push({ cost: segs[0].cost, units: before.concat(segs[0].units, after) });
+      });
+    });
+    plans.sort(function (a, b) { return a.cost - b.cost; });
+    return plans.slice(0, 40);
+  };
+
+  // --- matching -----------------------------------------------------------------
+
+  Engine.prototype.beginQuery = function () {
+    this.generation++;
+    this.touched = [];
+  };
+
+  Engine.prototype.offer = function (doc, score, indexNumber, pos, len) {
+    if (this.stamp[doc] !== this.generation) {
+      this.stamp[doc] = this.generation;
+      this.touched.push(doc);
+    } else if (this.best[doc] <= score) return;
+    this.best[doc] = score;
+    this.bestIndex[doc] = indexNumber;
+    this.bestPos[doc] = pos;
+    this.bestLen[doc] = len;
+  };
+
+  function score(fuzzy, scattered, field, grade, titleLength, offset) {
+    return (scattered * 2 + fuzzy) * 1e12 + field * 1e10 + grade * 1e9 + Math.min(titleLength, 9999) * 1e5 + Math.min(offset, 99999);
+  }
+
+  // Contiguous matches of a plan in one index.
+  Engine.prototype.matchContiguous = function (plan, indexNumber) {
+    var index = this.indexes[indexNumber], units = plan.units, n = units.length;
+    var anchor = 0, anchorCost = Infinity, i;
+    for (i = 0; i < n; i++) {
+      var c = index.occurrences(units[i]);
+      if (c < anchorCost) { anchorCost = c; anchor = i; }
+    }
+    if (!anchorCost) return;
+    var text = index.text, segOf = index.segOf, segments = index.segments, segStart = index.segStart;
+    var post = index.post, postStart = index.postStart, titles = this.head.docs.title;
+    var chars = units[anchor].chars, end = text.length;
+    for (var ci = 0; ci < chars.length; ci++) {
+      for (var pi = postStart[chars[ci]], pe = postStart[chars[ci] + 1]; pi < pe; pi++) {
+        var start = post[pi] - anchor;
+        if (start < 0 || start + n > end) continue;
+        var grade = 0, k;
+        for (k = 0; k < n; k++) {
+          var g = units[k].mask[text[start + k]];
+          if (!g) break;
+          if (g > grade) grade = g;
+        }
+        if (k < n) continue;
+        var seg = segments[segOf[start]], doc = seg[0];
+        this.offer(doc, score(grade >= GRADE_FUZZY ? 1 : 0, 0, seg[1], grade, titles[doc].length, start - segStart[segOf[start]]),
+          indexNumber, start, n);
+      }
+    }
+  };
+
+  // Documents of an index holding every unit somewhere, not side by side:
+  // "投诉 回访", or words split by punctuation. Ranked below contiguous matches.
+  Engine.prototype.matchScattered = function (plan, indexNumber) {
+    var index = this.indexes[indexNumber], units = plan.units, n = units.length, self = this;
+    if (n < 2 || units.some(function (u) { return !u.strong; })) return;
+    var order = units.map(function (u, i) { return i; }).sort(function (a, b) {
+      return index.occurrences(units[a]) - index.occurrences(units[b]);
+    });
+    var found = null, grades = null;
+    for (var r = 0; r < order.length; r++) {
+      var unit = units[order[r]], here = new Map();
+      for (var ci = 0; ci < unit.chars.length; ci++) {
+        var id = unit.chars[ci];
+        for (var pi = index.postStart[id]; pi < index.postStart[id + 1]; pi++) {
+          var pos = index.post[pi], doc = index.segments[index.segOf[pos]][0];
+          if (found && !found.has(doc)) continue;
+          var g = unit.mask[id], prev = here.get(doc);
+          if (prev === undefined || g < prev[0]) here.set(doc, [g, pos]);
+        }
+      }
+      if (found) here.forEach(function (v, doc) { v[0] = Math.max(v[0], grades.get(doc)[0]); });
+      found = here;
+      grades = here;
+      if (!found.size) return;
+    }
+    var titles = this.head.docs.title;
+    found.forEach(function (v, doc) {
+      var seg = index.segments[index.segOf[v[1]]];
+      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, seg[1], v[0], titles[doc].length, 0), indexNumber, v[1], 1);
+    });
+  };
+
+  Engine.prototype.collect = function (plans, scattered) {
+    for (var p = 0; p < plans.length; p++) {
+      for (var x = 0; x < this.indexes.length; x++) {
+        if (scattered) this.matchScattered(plans[p], x);
+        else this.matchContiguous(plans[p], x);
+      }
+    }
+  };
+
+  Engine.prototype.top = function (limit, kinds) {
+    var kindCodes = this.head.docs.kind, best = this.best, picked = [];
+    for (var i = 0; i < this.touched.length; i++) {
+      var doc = this.touched[i];
+      if (kinds && !kinds[KIND_NAMES[kindCodes[doc]]]) continue;
+      var s = best[doc];
+      if (picked.length === limit && s >= best[picked[limit - 1]]) continue;
+      var at = picked.length;
+      while (at > 0 && (best[picked[at - 1]] > s || (best[picked[at - 1]] === s && picked[at - 1] > doc))) at--;
+      picked.splice(at, 0, doc);
+      if (picked.length > limit) picked.pop();
+    }
+    return picked;
+  };
+
+  Engine.prototype.countMatches = function (kinds) {
+    if (!kinds) return this.touched.length;
+    var codes = this.head.docs.kind, n = 0;
+    for (var i = 0; i < this.touched.length; i++) if (kinds[KIND_NAMES[codes[this.touched[i]]]]) n++;
+    return n;
+  };
+
+  // options: {limit, kinds: {phrase: true, ...}}
+  Engine.prototype.search = function (query, options) {
+    options = options || {};
+    var limit = options.limit || 10, kinds = options.kinds || null;
+    this.beginQuery();
+    var plans = this.plans(query);
+    if (!plans.length) return [];
+    this.collect(plans, false);
+    if (this.countMatches(kinds) < limit) this.collect(plans, true);
+    if (this.countMatches(kinds) < limit) this.collect(this.typoPlans(query), false);
+    var self = this;
+    return this.top(limit, kinds).map(function (doc) {
+      return self.result(doc, [self.bestIndex[doc], self.bestPos[doc], self.bestLen[doc]]);
+    });
+  };
+
+  // --- results --------------------------------------------------------------------
+
+  // A result as the UI shows it; `match` is [indexNumber, position, length] of
+  // the best match, or absent for an entry shown without a query.
+  Engine.prototype.result = function (doc, match) {
+    var docs = this.head.docs, category = this.head.categories[docs.category[doc]];
+    var say = this.say[doc] || [];
+    var titleMarks = [], textMarks = [], text = say.length ? say[0] : "";
+    if (match) {
+      var index = this.indexes[match[0]], seg = index.segments[index.segOf[match[1]]];
+      var span = index.span(match[1], match[2]);
+      if (seg[1] === FIELD_TITLE) titleMarks.push(span);
+      else if (seg[1] === FIELD_SAY) { text = say[seg[2]]; textMarks.push(span); }
+    }
+    return {
+      id: docs.id[doc],
+      kind: KIND_NAMES[docs.kind[doc]],
+      title: docs.title[doc],
+      text: text,
+      url: docs.kind[doc] === "c" ? category.url : category.url + "#" + docs.id[doc],
+      category: category.title,
+      avoid: !!this.avoid[doc],
+      highlights: { title: titleMarks, text: textMarks },
+    };
+  };
+
+  Engine.prototype.byId = function (id) {
+    var doc = this.head.docs.id.indexOf(id);
+    return doc < 0 ? null : this.result(doc, null);
+  };
+
+  // --- loading and the public API -------------------------------------------------
+
+  var engine = null, resolveReady, resolveComplete, shardsExpected = Infinity, base = "";
+  var ready = new Promise(function (resolve) { resolveReady = resolve; });
+  var complete = new Promise(function (resolve) { resolveComplete = resolve; });
+  var pending = [], listeners = [];
+
+  function dataFolder() {
+    var scripts = document.getElementsByTagName("script");
+    for (var i = 0; i < scripts.length; i++) {
+      var src = scripts[i].src || "";
+      if (/search\/data\/head\.js(\?|$)/.test(src)) return src.replace(/head\.js(\?.*)?$/, "");
+    }
+    return "";
+  }
+
+  function loadScript(url) {
+    var script = document.createElement("script");
+    script.src = url;
+    script.async = true;
+    document.head.appendChild(script);
+  }
+
+  function notify() {
+    for (var i = 0; i < listeners.length; i++) listeners[i]();
+  }
+
+  function receive(item) {
+    var kind = item[0], data = item[1];
+    if (kind === "head") {
+      engine = new Engine(data);
+      var folder = dataFolder();
+      base = new URL("../../", folder || global.location.href).href;
+      shardsExpected = data.shards.length;
+      resolveReady(engine);
+      notify();
+      for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
+      pending.forEach(receive);
+      pending = [];
+    } else if (!engine) pending.push(item);
+    else {
+      engine.addShard(data);
+      if (engine.loadedShards === shardsExpected) {
+        engine.compact();
+        resolveComplete(engine);
+      }
+      notify();
+    }
+  }
+
+  function absolute(result) {
+    result.url = new URL(result.url, base).href;
+    return result;
+  }
+
+  var api = global.huashu = global.huashu || {};
+  api.ready = ready.then(function () { return api; });
+  api.complete = complete.then(function () { return api; });
+  // Results in rank order: [{id, kind, title, text, url, category, avoid, highlights}].
+  api.search = function (query, options) {
+    return ready.then(function () { return api.searchNow(query, options); });
+  };
+  // Synchronous form for the UI, once ready has resolved.
+  api.searchNow = function (query, options) {
+    if (!engine) return [];
+    return engine.search(String(query || ""), options).map(absolute);
+  };
+  api.entry = function (id) {
+    var result = engine && engine.byId(id);
+    return result ? absolute(result) : null;
+  };
+  api.onUpdate = function (listener) { listeners.push(listener); };
+  api.isComplete = function () { return !!engine && engine.loadedShards === shardsExpected; };
+  api._engine = function () { return engine; };
+
+  var queue = global.huashuData = global.huashuData || [];
+  var queued = queue.slice();
+  queue.length = 0;
+  queue.push = function () {
+    for (var i = 0; i < arguments.length; i++) receive(arguments[i]);
+    return 0;
+  };
+  queued.forEach(receive);
+})(window);
