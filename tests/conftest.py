@@ -6,9 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page
+
+from browser import chromium, serve
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,3 +52,34 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def site_url(bundled_site: Path) -> Iterator[str]:
+    """The bundled site served over HTTP on localhost."""
+    with serve(bundled_site) as url:
+        yield url
+
+
+def open_page(browser: Browser, url: str, *, clipboard: bool = False) -> Page:
+    """A fresh context and page; fails the test on any JavaScript error."""
+    context = browser.new_context()
+    if clipboard:
+        origin = url.split("/", 3)
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin="/".join(origin[:3]))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.js_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def wait_for_search(page: Page) -> None:
+    page.wait_for_function("window.huashu && window.huashu.isComplete && window.huashu.isComplete()")

@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Browser
-
-from browser import chromium, serve
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def site_url(bundled_site: Path) -> Iterator[str]:
-    with serve(bundled_site) as url:
-        yield url
 
 
 def test_copy_button_puts_exactly_the_phrase_on_the_clipboard(browser: Browser, site_url: str) -> None:

@@ -46,6 +46,27 @@
     );
   });
 
+  // Opened from disk, a folder link shows a file listing instead of the page:
+  // point folder links (use_directory_urls) at their index.html.
+  function pageUrl(href) {
+    if (window.location.protocol !== "file:") return href;
+    var url = new URL(href, window.location.href);
+    if (url.protocol === "file:" && url.pathname.slice(-1) === "/") url.pathname += "index.html";
+    return url.href;
+  }
+
+  function fixLinksForDisk() {
+    if (window.location.protocol !== "file:") return;
+    var links = document.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      if (href && !/^[a-z]+:/i.test(href) && href.charAt(0) !== "#") links[i].href = pageUrl(href);
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fixLinksForDisk);
+  else fixLinksForDisk();
+
   window.huashu = window.huashu || {};
   window.huashu.copyText = copyText;
+  window.huashu.pageUrl = pageUrl;
 })();

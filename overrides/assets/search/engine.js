@@ -84,19 +84,6 @@
     unit.costs.set(this, total);
     return total;
   };
-  // String offsets in a segment of `length` index positions starting at `pos`.
-  TextIndex.prototype.span = function (pos, length) {
-    var seg = this.segOf[pos], s = this.segments[seg][3];
-    var k = this.segStart[seg], offset = 0, begin = -1;
-    for (; offset < s.length; offset++) {
-      if (isSpace(s.charCodeAt(offset))) continue;
-      if (k === pos) begin = offset;
-      if (k === pos + length - 1) return [begin, offset + 1];
-      k++;
-    }
-    return [Math.max(begin, 0), s.length];
-  };
-
   // --- the engine ---------------------------------------------------------------
 
   function Engine(head) {
@@ -135,7 +122,6 @@
     this.unitCache = new Map();
     this.best = new Float64Array(this.docCount);
     this.bestPos = new Int32Array(this.docCount);
-    this.bestLen = new Int32Array(this.docCount);
     this.bestIndex = new Int32Array(this.docCount);
     this.stamp = new Int32Array(this.docCount);
     this.generation = 0;
@@ -228,7 +214,8 @@
       var id = this.charId(ch);
       if (id) grades.set(id, GRADE_EXACT);
     });
-    unit.strong = true;
+    // A lone latin letter is no word: "kpi" may be looked for scattered, "k" not.
+    unit.strong = !/[a-z]/.test(ch);
     return unit;
   };
 
@@ -400,7 +387,7 @@
     this.touched = [];
   };
 
-  Engine.prototype.offer = function (doc, score, indexNumber, pos, len) {
+  Engine.prototype.offer = function (doc, score, indexNumber, pos) {
     if (this.stamp[doc] !== this.generation) {
       this.stamp[doc] = this.generation;
       this.touched.push(doc);
@@ -408,7 +395,6 @@
     this.best[doc] = score;
     this.bestIndex[doc] = indexNumber;
     this.bestPos[doc] = pos;
-    this.bestLen[doc] = len;
   };
 
   function score(fuzzy, scattered, field, grade, titleLength, offset) {
@@ -440,7 +426,7 @@
         if (k < n) continue;
         var seg = segments[segOf[start]], doc = seg[0];
         this.offer(doc, score(grade >= GRADE_FUZZY ? 1 : 0, 0, seg[1], grade, titles[doc].length, start - segStart[segOf[start]]),
-          indexNumber, start, n);
+          indexNumber, start);
       }
     }
   };
@@ -473,7 +459,7 @@
     var titles = this.head.docs.title;
     found.forEach(function (v, doc) {
       var seg = index.segments[index.segOf[v[1]]];
-      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, seg[1], v[0], titles[doc].length, 0), indexNumber, v[1], 1);
+      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, seg[1], v[0], titles[doc].length, 0), indexNumber, v[1]);
     });
   };
 
@@ -509,6 +495,44 @@
   };
 
   // options: {limit, kinds: {phrase: true, ...}}
+  // The matches offered so far, as a Map doc -> [score, index, position].
+  Engine.prototype.snapshot = function () {
+    var out = new Map();
+    for (var i = 0; i < this.touched.length; i++) {
+      var doc = this.touched[i];
+      out.set(doc, [this.best[doc], this.bestIndex[doc], this.bestPos[doc]]);
+    }
+    return out;
+  };
+
+  Engine.prototype.reoffer = function (matches) {
+    var self = this;
+    matches.forEach(function (m, doc) { self.offer(doc, m[0], m[1], m[2]); });
+  };
+
+  // Words separated by spaces, each found somewhere in the same entry
+  // ("fwjy bugui", "投诉 回访"): ranked with the scattered matches.
+  Engine.prototype.matchTerms = function (terms) {
+    var found = null;
+    for (var t = 0; t < terms.length; t++) {
+      this.beginQuery();
+      this.collect(this.plans(terms[t]), false);
+      var here = this.snapshot();
+      if (found) {
+        here.forEach(function (m, doc) {
+          var before = found.get(doc);
+          if (!before) here.delete(doc);
+          else if (before[0] > m[0]) here.set(doc, before);
+        });
+      }
+      found = here;
+      if (!found.size) break;
+    }
+    found.forEach(function (m) { if (m[0] % 4e12 < 2e12) m[0] += 2e12; });
+    return found;
+  };
+
+  // options: {limit, kinds: {phrase: true, ...}}
   Engine.prototype.search = function (query, options) {
     options = options || {};
     var limit = options.limit || 10, kinds = options.kinds || null;
@@ -516,28 +540,69 @@
     var plans = this.plans(query);
     if (!plans.length) return [];
     this.collect(plans, false);
-    if (this.countMatches(kinds) < limit) this.collect(plans, true);
-    if (this.countMatches(kinds) < limit) this.collect(this.typoPlans(query), false);
+    var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean);
+    if (this.countMatches(kinds) < limit) {
+      if (terms.length > 1) {
+        var direct = this.snapshot(), together = this.matchTerms(terms);
+        for (var t = 0; t < terms.length; t++) markWith = markWith.concat(this.plans(terms[t]));
+        this.beginQuery();
+        this.reoffer(together);
+        this.reoffer(direct);
+      } else {
+        this.collect(plans, true);
+      }
+    }
+    if (this.countMatches(kinds) < limit) {
+      var typos = this.typoPlans(query);
+      this.collect(typos, false);
+      markWith = markWith.concat(typos);
+    }
     var self = this;
     return this.top(limit, kinds).map(function (doc) {
-      return self.result(doc, [self.bestIndex[doc], self.bestPos[doc], self.bestLen[doc]]);
+      return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], markWith);
     });
   };
 
   // --- results --------------------------------------------------------------------
 
-  // A result as the UI shows it; `match` is [indexNumber, position, length] of
-  // the best match, or absent for an entry shown without a query.
-  Engine.prototype.result = function (doc, match) {
+  // Every place in `str` where one of `plans` matches, as [start, end) string
+  // offsets, merged: the hanzi are marked even when matched through pinyin.
+  Engine.prototype.marks = function (str, plans) {
+    var ids = [], offsets = [], i, k, p;
+    for (i = 0; i < str.length; i++) {
+      if (isSpace(str.charCodeAt(i))) continue;
+      ids.push(this.charId(this.folder.fold(str[i])));
+      offsets.push(i);
+    }
+    var marked = new Uint8Array(ids.length);
+    for (p = 0; p < plans.length; p++) {
+      var units = plans[p].units, n = units.length;
+      for (i = 0; i + n <= ids.length; i++) {
+        for (k = 0; k < n && units[k].mask[ids[i + k]]; k++);
+        if (k === n) for (k = 0; k < n; k++) marked[i + k] = 1;
+      }
+    }
+    var ranges = [];
+    for (i = 0; i < ids.length; i++) {
+      if (!marked[i]) continue;
+      var end = offsets[i] + 1;
+      if (ranges.length && ranges[ranges.length - 1][1] === offsets[i]) ranges[ranges.length - 1][1] = end;
+      else ranges.push([offsets[i], end]);
+    }
+    return ranges;
+  };
+
+  // A result as the UI shows it; `match` is [indexNumber, position] of the best
+  // match (it picks which of the entry's texts is shown), or absent.
+  Engine.prototype.result = function (doc, match, plans) {
     var docs = this.head.docs, category = this.head.categories[docs.category[doc]];
     var say = this.say[doc] || [];
-    var titleMarks = [], textMarks = [], text = say.length ? say[0] : "";
+    var text = say.length ? say[0] : "";
     if (match) {
       var index = this.indexes[match[0]], seg = index.segments[index.segOf[match[1]]];
-      var span = index.span(match[1], match[2]);
-      if (seg[1] === FIELD_TITLE) titleMarks.push(span);
-      else if (seg[1] === FIELD_SAY) { text = say[seg[2]]; textMarks.push(span); }
+      if (seg[1] === FIELD_SAY) text = say[seg[2]];
     }
+    plans = plans || [];
     return {
       id: docs.id[doc],
       kind: KIND_NAMES[docs.kind[doc]],
@@ -546,7 +611,7 @@
       url: docs.kind[doc] === "c" ? category.url : category.url + "#" + docs.id[doc],
       category: category.title,
       avoid: !!this.avoid[doc],
-      highlights: { title: titleMarks, text: textMarks },
+      highlights: { title: this.marks(docs.title[doc], plans), text: this.marks(text, plans) },
     };
   };
 
@@ -607,6 +672,7 @@
 
   function absolute(result) {
     result.url = new URL(result.url, base).href;
+    if (api.pageUrl) result.url = api.pageUrl(result.url);
     return result;
   }
 
