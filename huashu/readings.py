@@ -1,8 +1,8 @@
 """Pinyin readings and traditional-character folding for the search index.
 
-Readings are enumerated per character (every heteronym), then the reading the
-word gives in context is added: pypinyin's phrase dictionary is the better
-guess for 了解 (liao) but wrong for 长时间 (zhang), so neither alone is enough.
+Readings are enumerated per character (every heteronym), then the readings the
+phrase dictionary gives in words are added: the dictionary is the better guess
+for some words and wrong for others (长时间 as zhang), so neither alone is enough.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import unicodedata
 from collections.abc import Iterable
 
 import opencc
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, pinyin
 
 _HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Ranges whose characters may be typed as traditional forms of library characters.
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _TO_SIMPLIFIED = ("t2s", "tw2s", "hk2s")
+_MAX_PHRASE = 4
 
 
 def is_hanzi(char: str) -> bool:
@@ -40,28 +41,41 @@ def char_readings(char: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_clean(r) for r in (readings[0] if readings else []) if r.isalpha()))
 
 
-def context_readings(text: str) -> list[str | None]:
-    """The reading of each character of `text` as used in its word; None for non-hanzi."""
-    result: list[str | None] = [None] * len(text)
-    for run in _HANZI_RUN.finditer(text):
-        readings = lazy_pinyin(run.group(), style=Style.NORMAL, errors="ignore")
-        if len(readings) == len(run.group()):
-            for offset, reading in enumerate(readings):
-                result[run.start() + offset] = _clean(reading)
-    return result
+@functools.lru_cache(maxsize=1)
+def _phrase_readings() -> dict[str, list[list[str]]]:
+    from pypinyin.phrases_dict import phrases_dict
+
+    return phrases_dict
+
+
+@functools.lru_cache(maxsize=None)
+def _phrase_syllables(phrase: str) -> tuple[str, ...] | None:
+    readings = _phrase_readings().get(phrase)
+    if not readings or len(readings) != len(phrase):
+        return None
+    return tuple(_plain_syllable(r[0]) for r in readings)
 
 
 def readings_in_use(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Readings of every hanzi in `texts`: all heteronyms plus the in-word readings."""
+    """Readings of every hanzi in `texts`: all heteronyms plus in-word readings.
+
+    In-word readings come from every dictionary phrase of two to four characters
+    found in the text, not from one segmentation of it: a superset that costs a
+    dictionary lookup per n-gram instead of pypinyin's segmenter per sentence.
+    """
+    runs = {run for text in texts for run in _HANZI_RUN.findall(text)}
     found: dict[str, dict[str, None]] = {}
-    for text in texts:
-        for char, in_word in zip(text, context_readings(text)):
-            if not is_hanzi(char):
-                continue
-            readings = found.setdefault(char, dict.fromkeys(char_readings(char)))
-            if in_word:
-                readings.setdefault(in_word)
-    return {char: tuple(readings) for char, readings in found.items()}
+    for run in sorted(runs):
+        for char in run:
+            if char not in found:
+                found[char] = dict.fromkeys(char_readings(char))
+        for size in range(2, min(_MAX_PHRASE, len(run)) + 1):
+            for start in range(len(run) - size + 1):
+                syllables = _phrase_syllables(run[start : start + size])
+                if syllables:
+                    for char, reading in zip(run[start : start + size], syllables):
+                        found[char].setdefault(reading)
+    return {char: tuple(r for r in readings if r.isascii() and r.isalpha()) for char, readings in found.items()}
 
 
 @functools.lru_cache(maxsize=1)

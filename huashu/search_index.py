@@ -180,11 +180,14 @@ def _shards(documents: list[SearchDocument | CategoryDocument]) -> list[dict]:
 
 
 def _script(kind: str, data: dict) -> str:
-    """A data script that queues its payload: it may run before or after engine.js."""
+    """A data script that queues its payload: it may run before or after engine.js.
+
+    The payload is a JSON string given to JSON.parse, which browsers read much
+    faster than the same data written as a JavaScript literal.
+    """
     payload = json.dumps([kind, data], ensure_ascii=False, separators=(",", ":"))
-    # "</" would end an inline <script>; a backslash keeps the JSON equal.
-    payload = payload.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"(window.huashuData=window.huashuData||[]).push({payload});\n"
+    literal = json.dumps(payload, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"(window.huashuData=window.huashuData||[]).push(JSON.parse({literal}));\n"
 
 
 def write_index(library: Library, folder: Path, use_directory_urls: bool = True) -> list[Path]:

@@ -19,7 +19,7 @@ from huashu.model import Library
 from huashu.validate import load_library
 
 LIBRARY_FOLDER = "scripts_library"
-# HUASHU_STOCK_SEARCH=1 builds the same pages with Material's own search instead
+# HUASHU_STOCK_SEARCH=true builds the same pages with Material's own search instead
 # of huashu's (mkdocs.yml enables Material's plugin from the same variable), for
 # side-by-side benchmarks.
 STOCK_SEARCH_ENV = "HUASHU_STOCK_SEARCH"

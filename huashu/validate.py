@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import re
 import types
 import typing
@@ -209,8 +210,7 @@ class _FileConverter:
         """A mapping into the dataclass `cls`: unknown, missing and mistyped fields reported."""
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对")
-        hints = typing.get_type_hints(cls)
-        known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        hints, known = _record_fields(cls)
         given = self.mapping_fields(node, path)
         self.check_rules(cls, given, path)
         values: dict[str, Any] = {}
@@ -239,7 +239,7 @@ class _FileConverter:
                 ok = False
         if not ok:
             return _INVALID
-        if "origin" in {f.name for f in dataclasses.fields(cls)}:
+        if "origin" in cls.__dataclass_fields__:
             values["origin"] = self.origin(node)
         return cls(**values)
 
@@ -298,7 +298,7 @@ class _FileConverter:
         if not isinstance(root, yaml.MappingNode):
             self.wrong_type(root, "", "键值对（含 entries 列表）")
             return []
-        hints = typing.get_type_hints(EntryFile)
+        hints, _ = _record_fields(EntryFile)
         given = self.mapping_fields(root, "")
         for key, (key_node, _) in given.items():
             if key not in hints:
@@ -335,6 +335,14 @@ class _FileConverter:
         if result is _INVALID:
             return []
         return result.categories
+
+
+@functools.lru_cache(maxsize=None)
+def _record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
+    """Type hints and editor-facing fields of a model class (resolved once: it is slow)."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    return hints, known
 
 
 def _join(path: str, name: str) -> str:

@@ -46,7 +46,7 @@
 
   // segments: array of [docNumber, field, sayNumber, string]
   function TextIndex(engine, segments) {
-    var idOf = engine.idOf, folder = engine.folder;
+    var idOfCode = engine.idOfCode;
     var total = 0, i, j;
     for (i = 0; i < segments.length; i++) total += segments[i][3].length + 1;
     var text = new Uint16Array(total), segOf = new Int32Array(total);
@@ -56,14 +56,17 @@
       for (j = 0; j < s.length; j++) {
         var code = s.charCodeAt(j);
         if (isSpace(code)) continue;
-        var id = code < 128 && !(code >= 65 && code <= 90) ? idOf[code] : engine.charId(folder.fold(s[j]));
-        text[n] = id; segOf[n] = i; n++;
+        text[n] = idOfCode[code]; segOf[n] = i; n++;
       }
       text[n] = 0; segOf[n] = i; n++; // separator: no unit ever matches id 0
     }
     this.text = text.subarray(0, n);
     this.segOf = segOf.subarray(0, n);
     this.segments = segments;
+    // The segment table as typed arrays: the matching loop reads only these.
+    this.segDoc = new Int32Array(segments.length);
+    this.segField = new Uint8Array(segments.length);
+    for (i = 0; i < segments.length; i++) { this.segDoc[i] = segments[i][0]; this.segField[i] = segments[i][1]; }
     this.segStart = new Int32Array(segments.length);
     for (i = n - 1; i >= 0; i--) this.segStart[this.segOf[i]] = i;
     // Counting sort of positions by character id: postings for every character.
@@ -92,12 +95,15 @@
     this.folder = new Folder(head.folding);
     var chars = head.chars;
     this.charCount = chars.length + 1; // id 0 is the separator
-    this.ids = new Map();
-    this.idOf = new Int32Array(128);
-    for (i = 0; i < chars.length; i++) {
-      this.ids.set(chars[i], i + 1);
-      if (chars.charCodeAt(i) < 128) this.idOf[chars.charCodeAt(i)] = i + 1;
-    }
+    // Character id of every UTF-16 code unit, folding included: building an
+    // index is then one table lookup per character.
+    this.idOfCode = new Uint16Array(65536);
+    for (i = 0; i < chars.length; i++) this.idOfCode[chars.charCodeAt(i)] = i + 1;
+    var self = this;
+    function alias(code) { self.idOfCode[code] = self.idOfCode[self.folder.fold(String.fromCharCode(code)).charCodeAt(0)]; }
+    for (var code = 65; code <= 90; code++) alias(code);
+    for (code = 0xff01; code <= 0xff5e; code++) alias(code);
+    this.folder.map.forEach(function (to, from) { alias(from.charCodeAt(0)); });
     this.syllables = head.syllables;
     this.syllableSet = new Set(head.syllables);
     var bySyllable = head.syllables.map(function () { return []; });
@@ -116,7 +122,11 @@
     for (i = 0; i < docs.avoid.length; i++) this.avoid[docs.avoid[i]] = 1;
     this.say = new Array(this.docCount); // per doc: say texts, once its shard is loaded
     var titles = [];
-    for (i = 0; i < this.docCount; i++) titles.push([i, FIELD_TITLE, -1, docs.title[i]]);
+    this.titleLength = new Int32Array(this.docCount);
+    for (i = 0; i < this.docCount; i++) {
+      titles.push([i, FIELD_TITLE, -1, docs.title[i]]);
+      this.titleLength[i] = docs.title[i].length;
+    }
     this.indexes = [new TextIndex(this, titles)];
     this.loadedShards = 0;
     this.unitCache = new Map();
@@ -128,8 +138,7 @@
   }
 
   Engine.prototype.charId = function (ch) {
-    var id = this.ids.get(ch);
-    return id === undefined ? 0 : id;
+    return this.idOfCode[ch.charCodeAt(0)];
   };
 
   Engine.prototype.addShard = function (shard) {
@@ -410,8 +419,8 @@
       if (c < anchorCost) { anchorCost = c; anchor = i; }
     }
     if (!anchorCost) return;
-    var text = index.text, segOf = index.segOf, segments = index.segments, segStart = index.segStart;
-    var post = index.post, postStart = index.postStart, titles = this.head.docs.title;
+    var text = index.text, segOf = index.segOf, segDoc = index.segDoc, segField = index.segField;
+    var segStart = index.segStart, post = index.post, postStart = index.postStart, titleLength = this.titleLength;
     var chars = units[anchor].chars, end = text.length;
     for (var ci = 0; ci < chars.length; ci++) {
       for (var pi = postStart[chars[ci]], pe = postStart[chars[ci] + 1]; pi < pe; pi++) {
@@ -424,8 +433,8 @@
           if (g > grade) grade = g;
         }
         if (k < n) continue;
-        var seg = segments[segOf[start]], doc = seg[0];
-        this.offer(doc, score(grade >= GRADE_FUZZY ? 1 : 0, 0, seg[1], grade, titles[doc].length, start - segStart[segOf[start]]),
+        var seg = segOf[start], doc = segDoc[seg];
+        this.offer(doc, score(grade >= GRADE_FUZZY ? 1 : 0, 0, segField[seg], grade, titleLength[doc], start - segStart[seg]),
           indexNumber, start);
       }
     }
@@ -445,7 +454,7 @@
       for (var ci = 0; ci < unit.chars.length; ci++) {
         var id = unit.chars[ci];
         for (var pi = index.postStart[id]; pi < index.postStart[id + 1]; pi++) {
-          var pos = index.post[pi], doc = index.segments[index.segOf[pos]][0];
+          var pos = index.post[pi], doc = index.segDoc[index.segOf[pos]];
           if (found && !found.has(doc)) continue;
           var g = unit.mask[id], prev = here.get(doc);
           if (prev === undefined || g < prev[0]) here.set(doc, [g, pos]);
@@ -456,20 +465,32 @@
       grades = here;
       if (!found.size) return;
     }
-    var titles = this.head.docs.title;
     found.forEach(function (v, doc) {
-      var seg = index.segments[index.segOf[v[1]]];
-      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, seg[1], v[0], titles[doc].length, 0), indexNumber, v[1]);
+      var field = index.segField[index.segOf[v[1]]];
+      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, field, v[0], self.titleLength[doc], 0), indexNumber, v[1]);
     });
   };
 
-  Engine.prototype.collect = function (plans, scattered) {
-    for (var p = 0; p < plans.length; p++) {
-      for (var x = 0; x < this.indexes.length; x++) {
+  // Titles are searched first. When they alone give `limit` exact contiguous
+  // matches, nothing in a body can rank above those (title before body), so the
+  // bodies are not scanned: one-letter queries stay fast in large libraries.
+  Engine.prototype.collect = function (plans, scattered, limit, kinds) {
+    for (var x = 0; x < this.indexes.length; x++) {
+      for (var p = 0; p < plans.length; p++) {
         if (scattered) this.matchScattered(plans[p], x);
         else this.matchContiguous(plans[p], x);
       }
+      if (x === 0 && !scattered && limit && this.countBelow(score(0, 0, FIELD_KEYWORD, 0, 0, 0), kinds) >= limit) return;
     }
+  };
+
+  Engine.prototype.countBelow = function (bound, kinds) {
+    var codes = this.head.docs.kind, n = 0;
+    for (var i = 0; i < this.touched.length; i++) {
+      var doc = this.touched[i];
+      if (this.best[doc] < bound && (!kinds || kinds[KIND_NAMES[codes[doc]]])) n++;
+    }
+    return n;
   };
 
   Engine.prototype.top = function (limit, kinds) {
@@ -516,7 +537,7 @@
     var found = null;
     for (var t = 0; t < terms.length; t++) {
       this.beginQuery();
-      this.collect(this.plans(terms[t]), false);
+      this.collect(this.plans(terms[t]), false, 0, null);
       var here = this.snapshot();
       if (found) {
         here.forEach(function (m, doc) {
@@ -539,7 +560,7 @@
     this.beginQuery();
     var plans = this.plans(query);
     if (!plans.length) return [];
-    this.collect(plans, false);
+    this.collect(plans, false, limit, kinds);
     var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean);
     if (this.countMatches(kinds) < limit) {
       if (terms.length > 1) {
@@ -549,12 +570,12 @@
         this.reoffer(together);
         this.reoffer(direct);
       } else {
-        this.collect(plans, true);
+        this.collect(plans, true, 0, null);
       }
     }
     if (this.countMatches(kinds) < limit) {
       var typos = this.typoPlans(query);
-      this.collect(typos, false);
+      this.collect(typos, false, 0, null);
       markWith = markWith.concat(typos);
     }
     var self = this;
@@ -570,8 +591,9 @@
   Engine.prototype.marks = function (str, plans) {
     var ids = [], offsets = [], i, k, p;
     for (i = 0; i < str.length; i++) {
-      if (isSpace(str.charCodeAt(i))) continue;
-      ids.push(this.charId(this.folder.fold(str[i])));
+      var code = str.charCodeAt(i);
+      if (isSpace(code)) continue;
+      ids.push(this.idOfCode[code]);
       offsets.push(i);
     }
     var marked = new Uint8Array(ids.length);
@@ -651,12 +673,18 @@
     var kind = item[0], data = item[1];
     if (kind === "head") {
       engine = new Engine(data);
+      api.timings.ready = performance.now();
       var folder = dataFolder();
       base = new URL("../../", folder || global.location.href).href;
       shardsExpected = data.shards.length;
       resolveReady(engine);
       notify();
-      for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
+      // Body shards after the page's load event: they must not hold it up.
+      var loadShards = function () {
+        for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
+      };
+      if (document.readyState === "complete") loadShards();
+      else global.addEventListener("load", loadShards);
       pending.forEach(receive);
       pending = [];
     } else if (!engine) pending.push(item);
@@ -664,19 +692,29 @@
       engine.addShard(data);
       if (engine.loadedShards === shardsExpected) {
         engine.compact();
+        api.timings.complete = performance.now();
         resolveComplete(engine);
       }
       notify();
     }
   }
 
+  var absoluteUrls = new Map();
   function absolute(result) {
-    result.url = new URL(result.url, base).href;
-    if (api.pageUrl) result.url = api.pageUrl(result.url);
+    var url = absoluteUrls.get(result.url);
+    if (url === undefined) {
+      url = new URL(result.url, base).href;
+      if (api.pageUrl) url = api.pageUrl(url);
+      absoluteUrls.set(result.url, url);
+    }
+    result.url = url;
     return result;
   }
 
   var api = global.huashu = global.huashu || {};
+  // Milliseconds since navigation when search could answer (titles) and when
+  // every shard was in: for benchmarks and diagnostics.
+  api.timings = {};
   api.ready = ready.then(function () { return api; });
   api.complete = complete.then(function () { return api; });
   // Results in rank order: [{id, kind, title, text, url, category, avoid, highlights}].
@@ -704,4 +742,5 @@
     return 0;
   };
   queued.forEach(receive);
+  document.dispatchEvent(new Event("huashu:engine"));
 })(window);

@@ -2,9 +2,7 @@
 // Uses only the public API of engine.js (window.huashu), like any embedder would.
 (function () {
   "use strict";
-  var api = window.huashu;
-  if (!api || !api.ready) return;
-
+  var api;
   var KIND_TITLES = { phrase: "话术", procedure: "流程", faq: "问答", category: "分类" };
   var STARRED = "huashu.starred", RECENT = "huashu.recent", SALUTATION = "huashu.salutation";
   var MAX_RECENT = 10;
@@ -27,23 +25,33 @@
 
   // --- rendering helpers (text only: content never becomes markup) --------------
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
 
-  function highlighted(tag, cls, text, marks) {
-    var node = el(tag, cls), at = 0;
-    (marks || []).slice().sort(function (a, b) { return a[0] - b[0]; }).forEach(function (m) {
+  // The part of a long text the result shows (three lines at most): the
+  // beginning, or a window around the first highlight. Marks are shifted to it.
+  var SNIPPET = 150;
+  function snippet(text, marks) {
+    if (text.length <= SNIPPET) return [text, marks];
+    var from = marks.length && marks[0][1] > SNIPPET ? Math.max(0, marks[0][0] - 20) : 0;
+    var to = Math.min(text.length, from + SNIPPET);
+    var shifted = marks.filter(function (m) { return m[0] >= from && m[1] <= to; }).map(function (m) {
+      return [m[0] - from + (from ? 1 : 0), m[1] - from + (from ? 1 : 0)];
+    });
+    return [(from ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : ""), shifted];
+  }
+
+  // `text` as HTML with the [start, end) ranges in <mark>; the text is escaped.
+  function markedHtml(text, marks) {
+    var out = "", at = 0;
+    (marks || []).forEach(function (m) {
       if (m[0] < at) return;
-      if (m[0] > at) node.appendChild(document.createTextNode(text.slice(at, m[0])));
-      node.appendChild(el("mark", "", text.slice(m[0], m[1])));
+      out += escapeHtml(text.slice(at, m[0])) + "<mark>" + escapeHtml(text.slice(m[0], m[1])) + "</mark>";
       at = m[1];
     });
-    if (at < text.length) node.appendChild(document.createTextNode(text.slice(at)));
-    return node;
+    return out + escapeHtml(text.slice(at));
   }
 
   function fillPlaceholders(text, salutation) {
@@ -69,7 +77,7 @@
     this.kind = "";
     this.results = [];
     this.selected = 0;
-    this.limit = this.page ? 50 : 12;
+    this.limit = this.page ? 50 : 10;
     this.salutation.value = readSession(SALUTATION);
     this.bind();
   }
@@ -154,55 +162,53 @@
     this.render(this.results, { starred: starred.length, recent: recent.length });
   };
 
+  // One HTML string per render, every piece of content escaped: far cheaper per
+  // keystroke than building the same nodes one by one.
   SearchBox.prototype.render = function (results, shortcuts) {
-    var list = this.list, self = this, starred = readList(STARRED);
-    list.textContent = "";
+    var list = this.list, self = this, starred = readList(STARRED), html = [], query = this.query();
     if (this.selected >= results.length) this.selected = Math.max(0, results.length - 1);
     results.forEach(function (r, i) {
-      if (shortcuts && i === 0 && shortcuts.starred) list.appendChild(el("li", "hs-search__group", "收藏"));
-      if (shortcuts && i === shortcuts.starred && shortcuts.recent) list.appendChild(el("li", "hs-search__group", "最近复制"));
-      var item = el("li", "hs-result");
-      item.setAttribute("role", "option");
-      item.setAttribute("data-index", String(i));
-      item.setAttribute("data-id", r.id);
-      item.setAttribute("aria-selected", String(i === self.selected));
-      var head = el("div", "hs-result__head");
-      head.appendChild(el("span", "hs-result__kind hs-result__kind--" + r.kind, KIND_TITLES[r.kind] || r.kind));
-      var title = highlighted("a", "hs-result__title", r.title, r.highlights.title);
-      title.href = r.url;
-      title.tabIndex = -1;
-      head.appendChild(title);
-      head.appendChild(el("span", "hs-result__category", r.category));
+      if (shortcuts && i === 0 && shortcuts.starred) html.push('<li class="hs-search__group">收藏</li>');
+      if (shortcuts && i === shortcuts.starred && shortcuts.recent) html.push('<li class="hs-search__group">最近复制</li>');
+      html.push(
+        '<li class="hs-result" role="option" data-index="', i, '" data-id="', escapeHtml(r.id),
+        '" aria-selected="', i === self.selected, '"><div class="hs-result__head">',
+        '<span class="hs-result__kind hs-result__kind--', escapeHtml(r.kind), '">', escapeHtml(KIND_TITLES[r.kind] || r.kind), "</span>",
+        '<a class="hs-result__title" tabindex="-1" href="', escapeHtml(r.url), '">', markedHtml(r.title, r.highlights.title), "</a>",
+        '<span class="hs-result__category">', escapeHtml(r.category), "</span>"
+      );
       if (r.kind !== "category") {
-        var star = el("button", "hs-result__star", starred.indexOf(r.id) >= 0 ? "★" : "☆");
-        star.type = "button";
-        star.title = "收藏（Ctrl+S）";
-        head.appendChild(star);
+        html.push('<span role="button" class="hs-result__star" title="收藏（Ctrl+S）">', starred.indexOf(r.id) >= 0 ? "★" : "☆", "</span>");
       }
-      if (copyable(r)) {
-        var copy = el("button", "hs-result__copy", "复制");
-        copy.type = "button";
-        copy.title = "复制（Ctrl+Enter）";
-        head.appendChild(copy);
-      }
-      item.appendChild(head);
+      // Spans, not <button>s: form controls cost several times more to create,
+      // and these are re-created on every keystroke (the keyboard works from the box).
+      if (copyable(r)) html.push('<span role="button" class="hs-result__copy" title="复制（Ctrl+Enter）">复制</span>');
+      html.push("</div>");
       if (r.text) {
-        var text = highlighted("div", "hs-result__text", r.text, r.highlights.text);
-        if (r.avoid) text.insertBefore(el("span", "hs-result__label", "建议说："), text.firstChild);
-        item.appendChild(text);
+        var shown = snippet(r.text, r.highlights.text);
+        html.push('<div class="hs-result__text">', r.avoid ? '<span class="hs-result__label">建议说：</span>' : "",
+          markedHtml(shown[0], shown[1]), "</div>");
       }
-      list.appendChild(item);
+      html.push("</li>");
     });
-    var query = this.query();
     if (!results.length) {
-      list.appendChild(el("li", "hs-search__empty", query ? "没有找到“" + query + "”" : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。"));
+      html.push('<li class="hs-search__empty">', escapeHtml(query ? "没有找到“" + query + "”"
+        : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。"), "</li>");
     }
-    if (this.status) this.status.textContent = api.isComplete() ? "" : "正在载入全文索引……";
-    if (this.more) {
-      this.more.hidden = this.page || !query;
-      this.more.href = this.searchPageUrl(query);
+    html = html.join("");
+    // Typing often leaves the list as it was: then leave the DOM alone too.
+    if (html !== this.renderedHtml) {
+      list.innerHTML = html;
+      this.renderedHtml = html;
     }
-    this.scrollToSelected();
+    var status = api.isComplete() ? "" : "正在载入全文索引……";
+    if (this.status && this.status.textContent !== status) this.status.textContent = status;
+    if (this.more && !this.page) {
+      this.more.hidden = !query;
+      if (query) this.more.href = this.searchPageUrl(query);
+    }
+    // No scrollIntoView here: it forces a layout on every keystroke. A fresh
+    // list starts at its top; only arrow keys move the view.
   };
 
   SearchBox.prototype.searchPageUrl = function (query) {
@@ -219,6 +225,7 @@
 
   SearchBox.prototype.move = function (delta) {
     if (!this.results.length) return;
+    this.renderedHtml = null; // the DOM now differs from the last rendered HTML
     this.selected = (this.selected + delta + this.results.length) % this.results.length;
     var items = this.list.querySelectorAll(".hs-result");
     for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", String(i === this.selected));
@@ -237,12 +244,12 @@
     if (!result || !copyable(result)) return;
     var text = fillPlaceholders(result.text, this.salutation.value.trim());
     var item = this.list.querySelector('[data-id="' + CSS.escape(result.id) + '"]');
-    var button = item && item.querySelector(".hs-result__copy");
+    var button = item && item.querySelector(".hs-result__copy"), self = this;
     window.huashu.copyText(text).then(function () {
       var recent = readList(RECENT).filter(function (id) { return id !== result.id; });
       recent.unshift(result.id);
       writeList(RECENT, recent.slice(0, MAX_RECENT));
-      if (button) { button.textContent = "已复制"; button.classList.add("hs-copied"); }
+      if (button) { button.textContent = "已复制"; button.classList.add("hs-copied"); self.renderedHtml = null; }
     }, function () {
       if (button) button.textContent = "复制失败";
     });
@@ -255,6 +262,7 @@
     writeList(STARRED, starred);
     var item = this.list.querySelector('[data-id="' + CSS.escape(result.id) + '"] .hs-result__star');
     if (item) item.textContent = at >= 0 ? "☆" : "★";
+    this.renderedHtml = null;
   };
 
   SearchBox.prototype.onKey = function (e) {
@@ -292,7 +300,12 @@
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
-  api.ready.then(function () {
+  function start() {
+    api = window.huashu;
+    api.ready.then(startBoxes);
+  }
+
+  function startBoxes() {
     var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-hs-search]")).map(function (root) {
       return new SearchBox(root);
     });
@@ -317,6 +330,11 @@
       main.open();
       main.input.focus();
     }
+    api._boxes = boxes;
     document.documentElement.setAttribute("data-hs-search-ready", "");
-  });
+  }
+
+  // engine.js loads asynchronously: it may run before or after this file.
+  if (window.huashu && window.huashu.ready) start();
+  else document.addEventListener("huashu:engine", start, { once: true });
 })();
