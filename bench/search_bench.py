@@ -103,7 +103,7 @@ HUASHU_TYPE = """async (q) => {
   input.value = q;
   input.dispatchEvent(new Event('input', {bubbles: true}));
   const t1 = performance.now();
-  const results = Array.from(document.querySelectorAll('.hs-search:not(.hs-search--page) .hs-result')).map(li => ({
+  const results = Array.from(document.querySelectorAll('.hs-search:not(.hs-search--page) .hs-result:not([hidden])')).map(li => ({
     title: li.querySelector('.hs-result__title').textContent,
     text: (li.querySelector('.hs-result__text') || {textContent: ''}).textContent}));
   return {ms: t1 - t0, at: t1, results};

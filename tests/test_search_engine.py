@@ -153,3 +153,36 @@ def test_every_character_has_its_readings(head: dict) -> None:
     assert "tou" in readings["投"]
     assert readings["诉"] == {"su"}
     assert all(readings[c] for c in chars if "\u4e00" <= c <= "\u9fff")
+
+
+FOUND = [
+    # query, a string the first result's title or text must contain
+    ("dianhuahuifnag", "电话回访"),  # two letters swapped
+    ("jiaojeiban", "交接班"),
+    ("dainhuahuifang", "电话回访"),
+    ("60秒", "60 秒"),  # digits, and a space in the text is no obstacle
+    ("kpi", "KPI"),
+    ("fwjy buguiwoguan", "不归我管"),  # words separated by a space, each somewhere in the entry
+    ("投诉 回访", "投诉"),
+    ("shaodeng", "稍等"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), FOUND)
+def test_query_forms_find_the_entry(engine_page: Page, query: str, expected: str) -> None:
+    first = engine_page.evaluate("q => window.huashu.searchNow(q, {limit: 1})[0]", query)
+    assert expected in first["title"] or expected in first["text"]
+
+
+def test_typos_rank_below_real_matches(engine_page: Page) -> None:
+    # "huifnag" has no real match; once the query is right, real matches come first.
+    typo = js(engine_page, "e.search(arg, {limit: 3}).map(r => r.id)", "dianhuahuifnag")
+    exact = js(engine_page, "e.search(arg, {limit: 3}).map(r => r.id)", "dianhuahuifang")
+    assert typo == exact
+    score_of = "(() => { const r = e.search(arg, {limit: 1}); return e.best[e.head.docs.id.indexOf(r[0].id)]; })()"
+    assert js(engine_page, score_of, "dianhuahuifnag") > js(engine_page, score_of, "dianhuahuifang")
+
+
+def test_kind_filter_and_limit(engine_page: Page) -> None:
+    results = engine_page.evaluate("window.huashu.searchNow('tousu', {limit: 4, kinds: {faq: true}})")
+    assert len(results) == 4 and {r["kind"] for r in results} == {"faq"}

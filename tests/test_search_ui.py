@@ -26,7 +26,7 @@ def page(browser: Browser, site_url: str) -> Page:
 def shown_results(page: Page) -> list[dict]:
     """Title and text of each result as the UI shows them."""
     return page.eval_on_selector_all(
-        ".hs-search:not(.hs-search--page) .hs-result",
+        ".hs-search:not(.hs-search--page) .hs-result:not([hidden])",
         """items => items.map(li => ({
             id: li.dataset.id,
             title: li.querySelector('.hs-result__title').textContent,
@@ -124,7 +124,7 @@ def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:
     page.keyboard.press("Control+Enter")
     page.wait_for_timeout(100)
     type_query(page, "")
-    groups = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-search__group", "g => g.map(x => x.textContent)")
+    groups = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-search__group:not([hidden])", "g => g.map(x => x.textContent)")
     assert groups == ["收藏", "最近复制"]
     ids = [r["id"] for r in shown_results(page)]
     assert ids == ["greeting-standard", "thanks-call", "greeting-standard"]
@@ -138,17 +138,17 @@ def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:
 def test_kind_filter(page: Page) -> None:
     type_query(page, "tousu")
     page.keyboard.press("Alt+4")
-    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result__kind", "k => k.map(x => x.textContent)")
+    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)")
     assert kinds and set(kinds) == {"问答"}
     page.click(".hs-search:not(.hs-search--page) [data-kind='procedure']")
-    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result__kind", "k => k.map(x => x.textContent)")
+    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)")
     assert kinds and set(kinds) == {"流程"}
 
 
 def test_search_page_has_a_shareable_url(browser: Browser, site_url: str) -> None:
     page = open_page(browser, site_url + "search/?q=tousu")
-    page.wait_for_selector(".hs-search--page .hs-result")
-    titles = page.eval_on_selector_all(".hs-search--page .hs-result__title", "t => t.map(x => x.textContent)")
+    page.wait_for_selector(".hs-search--page .hs-result:not([hidden])")
+    titles = page.eval_on_selector_all(".hs-search--page .hs-result:not([hidden]) .hs-result__title", "t => t.map(x => x.textContent)")
     assert any("投诉" in t for t in titles[:5])
     page.keyboard.press("Control+a")
     page.keyboard.type("huifang")

@@ -205,3 +205,31 @@ def test_content_is_shown_as_text_not_markup(tmp_path: Path) -> None:
     assert title.text.rstrip("#") == "*粗体* <b>标签</b> {#x}"
     copy = next(e for e in with_class(elements, "hs-copy"))
     assert copy.attrs["data-copy-text"] == "<script>window.hacked=1</script> **不是粗体** {称呼}"
+
+
+def test_stock_search_switch_builds_materials_search_instead(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path / "p", FIXTURES / "base_library")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HUASHU_STOCK_SEARCH": "true"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert (site / "search" / "search_index.json").exists()
+    assert not (site / "search" / "data").exists()
+    html = (site / "greetings" / "index.html").read_text(encoding="utf-8")
+    assert "md-search__input" in html and "hs-search" not in html
+
+
+def test_search_index_files(bundled_site: Path) -> None:
+    data = bundled_site / "search" / "data"
+    head = (data / "head.js").read_text(encoding="utf-8")
+    assert head.startswith("(window.huashuData=window.huashuData||[]).push(JSON.parse(")
+    shards = sorted(p.name for p in data.glob("body-*.js"))
+    assert shards and all(re.fullmatch(r"body-\d+\.[0-9a-f]{10}\.js", name) for name in shards)
+    for name in shards:
+        assert name in head

@@ -379,7 +379,14 @@
         var before = [], after = [];
         tokens.forEach(function (other, o) {
           if (o === t) return;
-          var units = other.char ? [self.literalUnit(other.char)] : self.segmentations(other.latin, GRADE_SYLLABLE)[0].units;
+          var units;
+          if (other.char) units = [self.literalUnit(other.char)];
+          else {
+            var readings = self.segmentations(other.latin, GRADE_SYLLABLE);
+            units = readings.length ? readings[0].units : other.latin.replace(/\|/g, "").split("").map(function (c) {
+              return self.literalUnit(c);
+            });
+          }
           (o < t ? before : after).push.apply(o < t ? before : after, units);
         });
         plans.push({ cost: segs[0].cost, units: before.concat(segs[0].units, after) });

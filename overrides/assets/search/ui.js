@@ -25,11 +25,6 @@
 
   // --- rendering helpers (text only: content never becomes markup) --------------
 
-  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
-  }
-
   // The part of a long text the result shows (three lines at most): the
   // beginning, or a window around the first highlight. Marks are shifted to it.
   var SNIPPET = 150;
@@ -41,17 +36,6 @@
       return [m[0] - from + (from ? 1 : 0), m[1] - from + (from ? 1 : 0)];
     });
     return [(from ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : ""), shifted];
-  }
-
-  // `text` as HTML with the [start, end) ranges in <mark>; the text is escaped.
-  function markedHtml(text, marks) {
-    var out = "", at = 0;
-    (marks || []).forEach(function (m) {
-      if (m[0] < at) return;
-      out += escapeHtml(text.slice(at, m[0])) + "<mark>" + escapeHtml(text.slice(m[0], m[1])) + "</mark>";
-      at = m[1];
-    });
-    return out + escapeHtml(text.slice(at));
   }
 
   function fillPlaceholders(text, salutation) {
@@ -162,44 +146,102 @@
     this.render(this.results, { starred: starred.length, recent: recent.length });
   };
 
-  // One HTML string per render, every piece of content escaped: far cheaper per
-  // keystroke than building the same nodes one by one.
-  SearchBox.prototype.render = function (results, shortcuts) {
-    var list = this.list, self = this, starred = readList(STARRED), html = [], query = this.query();
-    if (this.selected >= results.length) this.selected = Math.max(0, results.length - 1);
-    results.forEach(function (r, i) {
-      if (shortcuts && i === 0 && shortcuts.starred) html.push('<li class="hs-search__group">收藏</li>');
-      if (shortcuts && i === shortcuts.starred && shortcuts.recent) html.push('<li class="hs-search__group">最近复制</li>');
-      html.push(
-        '<li class="hs-result" role="option" data-index="', i, '" data-id="', escapeHtml(r.id),
-        '" aria-selected="', i === self.selected, '"><div class="hs-result__head">',
-        '<span class="hs-result__kind hs-result__kind--', escapeHtml(r.kind), '">', escapeHtml(KIND_TITLES[r.kind] || r.kind), "</span>",
-        '<a class="hs-result__title" tabindex="-1" href="', escapeHtml(r.url), '">', markedHtml(r.title, r.highlights.title), "</a>",
-        '<span class="hs-result__category">', escapeHtml(r.category), "</span>"
-      );
-      if (r.kind !== "category") {
-        html.push('<span role="button" class="hs-result__star" title="收藏（Ctrl+S）">', starred.indexOf(r.id) >= 0 ? "★" : "☆", "</span>");
-      }
-      // Spans, not <button>s: form controls cost several times more to create,
-      // and these are re-created on every keystroke (the keyboard works from the box).
-      if (copyable(r)) html.push('<span role="button" class="hs-result__copy" title="复制（Ctrl+Enter）">复制</span>');
-      html.push("</div>");
-      if (r.text) {
-        var shown = snippet(r.text, r.highlights.text);
-        html.push('<div class="hs-result__text">', r.avoid ? '<span class="hs-result__label">建议说：</span>' : "",
-          markedHtml(shown[0], shown[1]), "</div>");
-      }
-      html.push("</li>");
+  // Result rows are kept across keystrokes and only their text is updated:
+  // far cheaper than replacing the nodes, whose layout the browser then keeps.
+  // Content only ever goes in as text nodes, never as markup.
+  function node(tag, cls, parent) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (parent) parent.appendChild(n);
+    return n;
+  }
+
+  function setText(n, text) {
+    if (n.textContent !== text) n.textContent = text;
+  }
+
+  function setAttr(n, name, value) {
+    if (n.getAttribute(name) !== value) n.setAttribute(name, value);
+  }
+
+  // `text` into `n` with the [start, end) ranges wrapped in <mark>.
+  function setMarked(n, text, marks) {
+    var key = text + "\u0000" + marks.join(";");
+    if (n.hsKey === key) return;
+    n.hsKey = key;
+    n.textContent = "";
+    var at = 0;
+    marks.forEach(function (m) {
+      if (m[0] < at) return;
+      if (m[0] > at) n.appendChild(document.createTextNode(text.slice(at, m[0])));
+      node("mark", "", n).textContent = text.slice(m[0], m[1]);
+      at = m[1];
     });
-    if (!results.length) {
-      html.push('<li class="hs-search__empty">', escapeHtml(query ? "没有找到“" + query + "”"
-        : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。"), "</li>");
+    if (at < text.length) n.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function Row(list) {
+    this.li = node("li", "hs-result", list);
+    this.li.setAttribute("role", "option");
+    var head = node("div", "hs-result__head", this.li);
+    this.kind = node("span", "hs-result__kind", head);
+    this.title = node("a", "hs-result__title", head);
+    this.title.tabIndex = -1;
+    this.category = node("span", "hs-result__category", head);
+    this.star = node("span", "hs-result__star", head);
+    this.star.setAttribute("role", "button");
+    this.star.title = "收藏（Ctrl+S）";
+    this.copy = node("span", "hs-result__copy", head);
+    this.copy.setAttribute("role", "button");
+    this.copy.title = "复制（Ctrl+Enter）";
+    this.text = node("div", "hs-result__text", this.li);
+    this.label = node("span", "hs-result__label", this.text);
+    this.body = node("span", "", this.text);
+  }
+
+  Row.prototype.show = function (r, index, selected, starred) {
+    this.li.hidden = false;
+    setAttr(this.li, "data-index", String(index));
+    setAttr(this.li, "data-id", r.id);
+    setAttr(this.li, "aria-selected", String(selected));
+    setAttr(this.kind, "class", "hs-result__kind hs-result__kind--" + r.kind);
+    setText(this.kind, KIND_TITLES[r.kind] || r.kind);
+    setMarked(this.title, r.title, r.highlights.title);
+    setAttr(this.title, "href", r.url);
+    setText(this.category, r.category);
+    this.star.hidden = r.kind === "category";
+    setText(this.star, starred ? "★" : "☆");
+    this.copy.hidden = !copyable(r);
+    setText(this.copy, "复制");
+    this.copy.classList.remove("hs-copied");
+    this.text.hidden = !r.text;
+    setText(this.label, r.avoid ? "建议说：" : "");
+    var shown = snippet(r.text, r.highlights.text);
+    setMarked(this.body, shown[0], shown[1]);
+  };
+
+  SearchBox.prototype.render = function (results, shortcuts) {
+    var list = this.list, rows = this.rows || (this.rows = []), starred = readList(STARRED), query = this.query();
+    if (!this.groups) {
+      this.groups = [node("li", "hs-search__group", list), node("li", "hs-search__group", list)];
+      this.groups[0].textContent = "收藏";
+      this.groups[1].textContent = "最近复制";
+      this.empty = node("li", "hs-search__empty", list);
     }
-    html = html.join("");
-    // Typing often leaves the list as it was: then leave the DOM alone too.
-    if (html !== this.renderedHtml) {
-      list.innerHTML = html;
-      this.renderedHtml = html;
+    if (this.selected >= results.length) this.selected = Math.max(0, results.length - 1);
+    while (rows.length < results.length) {
+      rows.push(new Row(list));
+      list.insertBefore(rows[rows.length - 1].li, this.empty);
+    }
+    for (var i = 0; i < rows.length; i++) {
+      if (i < results.length) rows[i].show(results[i], i, i === this.selected, starred.indexOf(results[i].id) >= 0);
+      else rows[i].li.hidden = true;
+    }
+    this.placeGroup(this.groups[0], shortcuts && shortcuts.starred ? rows[0] : null);
+    this.placeGroup(this.groups[1], shortcuts && shortcuts.recent ? rows[shortcuts.starred] : null);
+    this.empty.hidden = results.length > 0;
+    if (!results.length) {
+      setText(this.empty, query ? "没有找到“" + query + "”" : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。");
     }
     var status = api.isComplete() ? "" : "正在载入全文索引……";
     if (this.status && this.status.textContent !== status) this.status.textContent = status;
@@ -209,6 +251,11 @@
     }
     // No scrollIntoView here: it forces a layout on every keystroke. A fresh
     // list starts at its top; only arrow keys move the view.
+  };
+
+  SearchBox.prototype.placeGroup = function (group, beforeRow) {
+    group.hidden = !beforeRow;
+    if (beforeRow && group.nextSibling !== beforeRow.li) this.list.insertBefore(group, beforeRow.li);
   };
 
   SearchBox.prototype.searchPageUrl = function (query) {
@@ -225,10 +272,8 @@
 
   SearchBox.prototype.move = function (delta) {
     if (!this.results.length) return;
-    this.renderedHtml = null; // the DOM now differs from the last rendered HTML
     this.selected = (this.selected + delta + this.results.length) % this.results.length;
-    var items = this.list.querySelectorAll(".hs-result");
-    for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", String(i === this.selected));
+    for (var i = 0; i < this.results.length; i++) setAttr(this.rows[i].li, "aria-selected", String(i === this.selected));
     this.scrollToSelected();
   };
 
@@ -243,13 +288,12 @@
   SearchBox.prototype.copy = function (result) {
     if (!result || !copyable(result)) return;
     var text = fillPlaceholders(result.text, this.salutation.value.trim());
-    var item = this.list.querySelector('[data-id="' + CSS.escape(result.id) + '"]');
-    var button = item && item.querySelector(".hs-result__copy"), self = this;
+    var row = this.rows[this.results.indexOf(result)], button = row && row.copy;
     window.huashu.copyText(text).then(function () {
       var recent = readList(RECENT).filter(function (id) { return id !== result.id; });
       recent.unshift(result.id);
       writeList(RECENT, recent.slice(0, MAX_RECENT));
-      if (button) { button.textContent = "已复制"; button.classList.add("hs-copied"); self.renderedHtml = null; }
+      if (button) { button.textContent = "已复制"; button.classList.add("hs-copied"); }
     }, function () {
       if (button) button.textContent = "复制失败";
     });
@@ -260,9 +304,8 @@
     var starred = readList(STARRED), at = starred.indexOf(result.id);
     if (at >= 0) starred.splice(at, 1); else starred.unshift(result.id);
     writeList(STARRED, starred);
-    var item = this.list.querySelector('[data-id="' + CSS.escape(result.id) + '"] .hs-result__star');
-    if (item) item.textContent = at >= 0 ? "☆" : "★";
-    this.renderedHtml = null;
+    var row = this.rows[this.results.indexOf(result)];
+    if (row) row.star.textContent = at >= 0 ? "☆" : "★";
   };
 
   SearchBox.prototype.onKey = function (e) {
