@@ -26,7 +26,7 @@ from lunr import lunr  # noqa: E402
 
 from generate import generate  # noqa: E402
 from huashu.readings import readings_in_use  # noqa: E402
-from huashu.search_index import _all_text, build_index, document_for  # noqa: E402
+from huashu.search_index import build_index, document_for  # noqa: E402
 from huashu.validate import load_library  # noqa: E402
 
 
@@ -48,9 +48,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         library = load_library(generate(args.entries, Path(work) / "library"))
     docs = [document_for(e, library) for e in library.entries]
-    readings = readings_in_use(t for d in docs for t in _all_text(d))
+    readings = readings_in_use(t for d in docs for t in d.texts())
     records = [
-        {"id": d.entry.id, "title": tokens(d.entry.title, readings), "body": tokens(" ".join(_all_text(d)[1:]), readings)}
+        {"id": d.id, "title": tokens(d.title, readings), "body": tokens(" ".join(d.texts()[1:]), readings)}
         for d in docs
     ]
     start = time.perf_counter()

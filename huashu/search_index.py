@@ -31,17 +31,24 @@ SEPARATOR = "\u0000"
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """What search knows of one entry.
+    """What search knows of one result: an entry, or a category page.
 
     `say` are texts shown as a result and copied by the copy key, best first;
     `other` is searchable but never shown as what to say (forbidden wording,
     when-to-use notes, questions).
     """
 
-    entry: Entry
+    id: str
+    kind: str
+    title: str
+    category: str
+    avoid: bool
     keywords: list[str]
     say: list[str]
     other: list[str]
+
+    def texts(self) -> list[str]:
+        return [self.title, *self.keywords, *self.say, *self.other]
 
 
 def _fold_width_and_case(char: str) -> str:
@@ -77,41 +84,22 @@ def document_for(entry: Entry, library: Library) -> SearchDocument:
         other = [entry.question, *other]
     else:  # pragma: no cover - the model has exactly three kinds
         raise TypeError(entry)
-    return SearchDocument(entry, keywords, say, other)
+    avoid = isinstance(entry, model.Phrase) and entry.avoid
+    return SearchDocument(entry.id, entry.kind, entry.title, entry.category, avoid, keywords, say, other)
 
 
-@dataclass(frozen=True)
-class CategoryDocument:
+def category_document(category: model.Category) -> SearchDocument:
     """A category page as a search result: agents often type the name of a list."""
-
-    category: model.Category
-    keywords: list[str]
-    say: list[str]
-    other: list[str]
-
-    @property
-    def title(self) -> str:
-        return self.category.title
-
-
-def category_document(category: model.Category) -> CategoryDocument:
     say = [category.description] if category.description else []
-    return CategoryDocument(category, [model.SECTION_TITLES[category.section]], say, [])
-
-
-def _title(doc: SearchDocument | CategoryDocument) -> str:
-    return doc.title if isinstance(doc, CategoryDocument) else doc.entry.title
-
-
-def _all_text(doc: SearchDocument | CategoryDocument) -> list[str]:
-    return [_title(doc), *doc.keywords, *doc.say, *doc.other]
+    keywords = [model.SECTION_TITLES[category.section]]
+    return SearchDocument(category.id, "category", category.title, category.id, False, keywords, say, [])
 
 
 def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict, list[dict]]:
     """The head and the body shards of the search index, as JSON-ready data."""
-    documents: list[SearchDocument | CategoryDocument] = [document_for(e, library) for e in library.entries]
+    documents = [document_for(e, library) for e in library.entries]
     documents += [category_document(c) for c in library.categories]
-    texts = [text for doc in documents for text in _all_text(doc)]
+    texts = [text for doc in documents for text in doc.texts()]
     raw_chars = {char for text in texts for char in text}
     folding = traditional_folding(raw_chars)
     # Characters outside the BMP are rare and would be two units in JavaScript
@@ -135,11 +123,11 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
         "folding": folding,
         "categories": categories,
         "docs": {
-            "id": [_doc_id(d) for d in documents],
-            "kind": "".join(_KIND_CODES[_doc_kind(d)] for d in documents),
-            "avoid": [i for i, d in enumerate(documents) if getattr(getattr(d, "entry", None), "avoid", False)],
-            "category": [category_ids[_doc_category(d)] for d in documents],
-            "title": [_title(d) for d in documents],
+            "id": [d.id for d in documents],
+            "kind": "".join(_KIND_CODES[d.kind] for d in documents),
+            "avoid": [i for i, d in enumerate(documents) if d.avoid],
+            "category": [category_ids[d.category] for d in documents],
+            "title": [d.title for d in documents],
         },
         "shards": [],
     }
@@ -150,19 +138,7 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
 _KIND_CODES = {"phrase": "p", "procedure": "r", "faq": "f", "category": "c"}
 
 
-def _doc_id(doc: SearchDocument | CategoryDocument) -> str:
-    return doc.category.id if isinstance(doc, CategoryDocument) else doc.entry.id
-
-
-def _doc_kind(doc: SearchDocument | CategoryDocument) -> str:
-    return "category" if isinstance(doc, CategoryDocument) else doc.entry.kind
-
-
-def _doc_category(doc: SearchDocument | CategoryDocument) -> str:
-    return doc.category.id if isinstance(doc, CategoryDocument) else doc.entry.category
-
-
-def _shards(documents: list[SearchDocument | CategoryDocument]) -> list[dict]:
+def _shards(documents: list[SearchDocument]) -> list[dict]:
     shards: list[dict] = []
     current: list[list] = []
     size = 0
@@ -170,7 +146,7 @@ def _shards(documents: list[SearchDocument | CategoryDocument]) -> list[dict]:
     for i, doc in enumerate(documents):
         record = [doc.keywords, doc.say, doc.other]
         current.append(record)
-        size += sum(len(t) for t in _all_text(doc))
+        size += sum(len(t) for t in doc.texts())
         if size >= SHARD_CHARS:
             shards.append({"start": start, "docs": current})
             current, size, start = [], 0, i + 1

@@ -108,11 +108,8 @@ class _FileConverter:
             return _INVALID
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
-        if origin in (Union, types.UnionType):
-            members = [a for a in args if a is not type(None)]
-            if len(members) == 1:
-                return self.convert(node, members[0], path)
-            return self.convert_entry(node, path, {})
+        if origin in (Union, types.UnionType):  # Optional[X]: a written null is refused by X itself
+            return self.convert(node, next(a for a in args if a is not type(None)), path)
         if origin is Literal:
             return self.convert_choice(node, args, path)
         if origin is list:

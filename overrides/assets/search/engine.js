@@ -515,12 +515,7 @@
     return picked;
   };
 
-  Engine.prototype.countMatches = function (kinds) {
-    if (!kinds) return this.touched.length;
-    var codes = this.head.docs.kind, n = 0;
-    for (var i = 0; i < this.touched.length; i++) if (kinds[KIND_NAMES[codes[this.touched[i]]]]) n++;
-    return n;
-  };
+
 
   // options: {limit, kinds: {phrase: true, ...}}
   // The matches offered so far, as a Map doc -> [score, index, position].
@@ -569,7 +564,7 @@
     if (!plans.length) return [];
     this.collect(plans, false, limit, kinds);
     var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean);
-    if (this.countMatches(kinds) < limit) {
+    if (this.countBelow(Infinity, kinds) < limit) {
       if (terms.length > 1) {
         var direct = this.snapshot(), together = this.matchTerms(terms);
         for (var t = 0; t < terms.length; t++) markWith = markWith.concat(this.plans(terms[t]));
@@ -580,7 +575,7 @@
         this.collect(plans, true, 0, null);
       }
     }
-    if (this.countMatches(kinds) < limit) {
+    if (this.countBelow(Infinity, kinds) < limit) {
       var typos = this.typoPlans(query);
       this.collect(typos, false, 0, null);
       markWith = markWith.concat(typos);

@@ -266,8 +266,8 @@
   };
 
   SearchBox.prototype.scrollToSelected = function () {
-    var item = this.list.querySelector('[aria-selected="true"]');
-    if (item && item.scrollIntoView) item.scrollIntoView({ block: "nearest" });
+    var row = this.rows && this.rows[this.selected];
+    if (row && row.li.scrollIntoView) row.li.scrollIntoView({ block: "nearest" });
   };
 
   SearchBox.prototype.move = function (delta) {
