@@ -186,3 +186,12 @@ def test_typos_rank_below_real_matches(engine_page: Page) -> None:
 def test_kind_filter_and_limit(engine_page: Page) -> None:
     results = engine_page.evaluate("window.huashu.searchNow('tousu', {limit: 4, kinds: {faq: true}})")
     assert len(results) == 4 and {r["kind"] for r in results} == {"faq"}
+
+
+@pytest.mark.parametrize("query", ["fwjy buguiwoguan", "tousu", "dianhuahuifnag", "投su"])
+def test_repeating_a_query_gives_the_same_results(engine_page: Page, query: str) -> None:
+    """The engine caches readings and units between keystrokes; caches must never leak into results."""
+    runs = engine_page.evaluate(
+        "q => [1, 2, 3].map(() => window.huashu.searchNow(q, {limit: 10}).map(r => r.id))", query
+    )
+    assert runs[0] and runs[0] == runs[1] == runs[2]

@@ -130,6 +130,8 @@
     this.indexes = [new TextIndex(this, titles)];
     this.loadedShards = 0;
     this.unitCache = new Map();
+    this.fuzzyCache = new Map();
+    this.segmentationCache = new Map();
     this.best = new Float64Array(this.docCount);
     this.bestPos = new Int32Array(this.docCount);
     this.bestIndex = new Int32Array(this.docCount);
@@ -167,6 +169,15 @@
 
   // Syllables an accent might turn `s` into (one initial and/or one final swapped).
   Engine.prototype.fuzzyVariants = function (s, allowPrefix) {
+    var key = (allowPrefix ? "p" : "s") + s, cached = this.fuzzyCache.get(key);
+    if (cached) return cached;
+    if (this.fuzzyCache.size > 5000) this.fuzzyCache.clear();
+    cached = this.computeFuzzyVariants(s, allowPrefix);
+    this.fuzzyCache.set(key, cached);
+    return cached;
+  };
+
+  Engine.prototype.computeFuzzyVariants = function (s, allowPrefix) {
     var out = [], seen = new Set([s]), self = this;
     function add(v) {
       if (seen.has(v)) return;
@@ -292,6 +303,15 @@
   // Whole syllables cost 1; bare initials and the unfinished last syllable a
   // little more, so "tousu" reads tou+su before t+ou+su.
   Engine.prototype.segmentations = function (run, grade) {
+    var key = grade + run, cached = this.segmentationCache.get(key);
+    if (cached) return cached;
+    if (this.segmentationCache.size > 5000) this.segmentationCache.clear();
+    cached = this.computeSegmentations(run, grade);
+    this.segmentationCache.set(key, cached);
+    return cached;
+  };
+
+  Engine.prototype.computeSegmentations = function (run, grade) {
     var letters = run.replace(/\|/g, ""), n = letters.length;
     if (!n) return [];
     var hard = new Uint8Array(n + 1), k = 0, i;
@@ -313,7 +333,7 @@
         else if (this.fuzzyVariants(piece, last).length) { cost = 1.3; mode = last ? "p" : "s"; }
         else continue;
         for (var p = 0; p < paths[i].length; p++) {
-          paths[j].push({ cost: paths[i][p].cost + cost, units: paths[i][p].units.concat([[piece, mode]]) });
+          paths[j].push({ cost: paths[i][p].cost + cost, units: paths[i][p].units.concat([[piece, mode, cost]]) });
         }
         paths[j].sort(function (a, b) { return a.cost - b.cost; });
         if (paths[j].length > MAX_PLANS) paths[j].length = MAX_PLANS;
@@ -321,8 +341,12 @@
     }
     var self = this;
     return paths[n].map(function (path) {
+      var last = path.units.length - 1;
       return {
         cost: path.cost,
+        // Whole syllables only, the last one possibly still being typed.
+        whole: path.units.every(function (u, k) { return u[2] === 1 || (k === last && u[2] === 1.1); }),
+        syllables: path.units.filter(function (u) { return u[2] === 1; }).length,
         units: path.units.map(function (u) { return self.pinyinUnit(u[0], u[1], grade); }),
       };
     });
@@ -338,7 +362,7 @@
       if (tokens[i].char) options = [{ cost: 0, units: [this.literalUnit(tokens[i].char)] }];
       else {
         var run = tokens[i].latin;
-        options = this.segmentations(run, GRADE_SYLLABLE);
+        options = this.segmentations(run, GRADE_SYLLABLE).slice(); // cached: never modify it
         var literal = [];
         for (k = 0; k < run.length; k++) if (run[k] !== "|") literal.push(this.literalUnit(run[k]));
         options.push({ cost: 0.5 * literal.length, units: literal });
@@ -362,6 +386,10 @@
     var letters = "abcdefghijklmnopqrstuvwxyz";
     tokens.forEach(function (token, t) {
       if (!token.latin || token.latin.replace(/\|/g, "").length < 3) return;
+      // A run that reads as whole syllables is no typo, and one with no whole
+      // syllable at all is initials ("tscl"): only a mix suggests a broken syllable.
+      var reading = self.segmentations(token.latin, GRADE_SYLLABLE)[0];
+      if (reading && (reading.whole || !reading.syllables)) return;
       var run = token.latin, edits = [], i, c;
       for (i = 0; i < run.length; i++) {
         if (run[i] === "|") continue;

@@ -259,10 +259,10 @@
   };
 
   SearchBox.prototype.searchPageUrl = function (query) {
-    var base = this.root.getAttribute("data-search-page") || "search/";
-    var url = new URL(base, window.location.href);
-    url.searchParams.set("q", query);
-    return url.href;
+    if (!this.searchPage) {
+      this.searchPage = new URL(this.root.getAttribute("data-search-page") || "search/", window.location.href).href;
+    }
+    return this.searchPage + "?q=" + encodeURIComponent(query);
   };
 
   SearchBox.prototype.scrollToSelected = function () {
