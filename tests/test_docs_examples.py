@@ -1,0 +1,36 @@
+"""The format guide's examples are real: every YAML example in docs/guide/editing.md validates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from conftest import REPO
+from huashu.validate import load_library
+
+GUIDE = REPO / "docs" / "guide" / "editing.md"
+
+
+def yaml_examples() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_guide_examples_form_a_valid_library(tmp_path: Path) -> None:
+    library = tmp_path / "scripts_library"
+    library.mkdir()
+    shutil.copy2(REPO / "scripts_library" / "categories.yaml", library / "categories.yaml")
+    examples = [text for text in yaml_examples() if "entries:" in text]
+    for number, text in enumerate(examples):
+        (library / f"example-{number}.yaml").write_text(text, encoding="utf-8")
+    loaded = load_library(library, base=tmp_path)
+    assert {e.kind for e in loaded.entries} == {"phrase", "procedure", "faq"}
+    assert len(loaded.entries) == 5
+
+
+def test_guide_category_example_is_valid(tmp_path: Path) -> None:
+    library = tmp_path / "scripts_library"
+    library.mkdir()
+    (example,) = [text for text in yaml_examples() if text.startswith("categories:")]
+    (library / "categories.yaml").write_text(example, encoding="utf-8")
+    assert [c.id for c in load_library(library, base=tmp_path).categories] == ["greetings"]
