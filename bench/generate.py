@@ -53,12 +53,20 @@ SECTIONS_FOR_KIND = {"phrase": "phrases", "procedure": "procedures", "faq": "faq
 KIND_WEIGHTS = (("phrase", 73), ("procedure", 15), ("faq", 12))
 
 QUESTION_FORMS = [
-    "{term}的问题该怎么处理？", "客户问{term}怎么办？", "客户反映{term}，应该怎么回复？",
-    "{term}一般多久能处理好？", "客户对{term}不满意怎么办？", "{term}需要客户提供哪些资料？",
+    "{term}的问题该怎么处理？",
+    "客户问{term}怎么办？",
+    "客户反映{term}，应该怎么回复？",
+    "{term}一般多久能处理好？",
+    "客户对{term}不满意怎么办？",
+    "{term}需要客户提供哪些资料？",
 ]
 STEP_FORMS = [
-    "核实客户的{term}信息", "在系统中查询{term}记录", "向客户说明{term}的办理规定",
-    "为客户登记{term}并转派工单", "与相关部门确认{term}的处理进度", "按约定时间回电告知{term}结果",
+    "核实客户的{term}信息",
+    "在系统中查询{term}记录",
+    "向客户说明{term}的办理规定",
+    "为客户登记{term}并转派工单",
+    "与相关部门确认{term}的处理进度",
+    "按约定时间回电告知{term}结果",
 ]
 TITLE_FORMS = ["{term}：{title}", "{title}（{business}）", "{business}{title}", "{term}{title}"]
 
@@ -136,7 +144,11 @@ def generate(count: int, out: Path, seed: int = 20261122) -> Path:
                 continue
             category_id = f"{code}-{SECTIONS_FOR_KIND[kind]}"
             categories.append(
-                {"id": category_id, "title": f"{business}·{model.KIND_TITLES[kind]}", "section": SECTIONS_FOR_KIND[kind]}
+                {
+                    "id": category_id,
+                    "title": f"{business}·{model.KIND_TITLES[kind]}",
+                    "section": SECTIONS_FOR_KIND[kind],
+                }
             )
             document = {"defaults": {"kind": kind, "category": category_id}, "entries": entries}
             path = out / "generated" / code / f"{kind}.yaml"

@@ -22,9 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from generate import generate  # noqa: E402
 from lunr import lunr  # noqa: E402
 
-from generate import generate  # noqa: E402
 from huashu.readings import readings_in_use  # noqa: E402
 from huashu.search_index import build_index, document_for  # noqa: E402
 from huashu.validate import load_library  # noqa: E402

@@ -59,21 +59,24 @@ def build_sites(library: Path, work: Path) -> dict[str, float]:
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(work / name)],
-            cwd=project, env={**env, **extra}, check=True,
+            cwd=project,
+            env={**env, **extra},
+            check=True,
         )
         times[name] = time.perf_counter() - start
     shutil.copytree(work / "material", work / "pagefind", dirs_exist_ok=True)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(work / "pagefind"), "--force-language", "zh"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     times["pagefind"] = time.perf_counter() - start
     return times
 
 
 def gzip_size(site: Path, url: str, base: str) -> int:
-    path = url[len(base):].split("?")[0].split("#")[0]
+    path = url[len(base) :].split("?")[0].split("#")[0]
     file = site / path
     if file.is_dir() or path.endswith("/") or not path:
         file = file / "index.html"
@@ -164,20 +167,23 @@ READY_THEN_TYPE = {
             if (document.documentElement.hasAttribute('data-hs-search-ready')) { clearInterval(t); r(); } }, 1); });
         const ready = window.huashu.timings.ready;
         return {ready, ...(await (%s)(q))};
-    }""" % HUASHU_TYPE,
+    }"""
+    % HUASHU_TYPE,
     "material": """async (q) => {
         await new Promise(r => { const t = setInterval(() => {
           const m = document.querySelector('.md-search-result__meta');
           if (m && m.textContent && !/初始化|Initializing/.test(m.textContent)) { clearInterval(t); r(); } }, 5); });
         const ready = performance.now();
         return {ready, ...(await (%s)(q))};
-    }""" % MATERIAL_TYPE,
+    }"""
+    % MATERIAL_TYPE,
     "pagefind": """async (q) => {
         if (document.readyState === 'loading') await new Promise(r => document.addEventListener('DOMContentLoaded', r));
         const pf = await import('./pagefind/pagefind.js'); await pf.init(); window.__pf = pf;
         const ready = performance.now();
         return {ready, ...(await (%s)(q))};
-    }""" % PAGEFIND_TYPE,
+    }"""
+    % PAGEFIND_TYPE,
 }
 
 
@@ -220,9 +226,13 @@ def measure_engine(engine: str, browser, site: Path, runs: int) -> dict:
                 outcome = page.evaluate(TYPE[engine], query["q"][:end])
                 keystrokes.append(outcome["ms"])
                 if engine == "huashu":
-                    api_keystrokes.append(page.evaluate(
-                        "q => { const t = performance.now(); window.huashu.searchNow(q, {limit: 10});"
-                        " return performance.now() - t; }", query["q"][:end]))
+                    api_keystrokes.append(
+                        page.evaluate(
+                            "q => { const t = performance.now(); window.huashu.searchNow(q, {limit: 10});"
+                            " return performance.now() - t; }",
+                            query["q"][:end],
+                        )
+                    )
             passed += passes(query, outcome["results"])
         api_passed = None
         if engine == "huashu":
@@ -281,12 +291,12 @@ def report(size: int, entries: int, builds: dict[str, float], figures: dict[str,
         scale = 1 / 1024 if "bytes" in key else 1
         values = [f[key] * scale for f in (h, m, p)]
         lines.append(
-            f"| {label} | " + " | ".join(fmt.format(v) for v in values)
+            f"| {label} | "
+            + " | ".join(fmt.format(v) for v in values)
             + f" | {ratio(values[0], values[1])} | {ratio(values[0], values[2])} |"
         )
     lines.append(
-        f"| search call alone, per keystroke median / p95 (ms) | {h['api_median']:.2f} / {h['api_p95']:.2f} "
-        f"| | | | |"
+        f"| search call alone, per keystroke median / p95 (ms) | {h['api_median']:.2f} / {h['api_p95']:.2f} | | | | |"
     )
     lines.append(
         f"| public queries passed (typed in UI) | {h['passed']}/{n} | {m['passed']}/{n} | {p['passed']}/{n} | | |"

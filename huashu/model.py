@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Literal, NewType, Union
+from typing import Any, Literal, NewType
 
 # An entry id: stable, unique across the library and used in URLs.
 EntryId = NewType("EntryId", str)
@@ -85,7 +85,9 @@ class Category:
 
     id: CategoryId = spec("分类 id（小写字母、数字和连字符，用于网址）", required=True)
     title: str = spec("分类名称", required=True)
-    section: Section = spec("所属栏目：phrases 话术 / procedures 流程与制度 / standards 服务标准 / faq 问答", required=True)
+    section: Section = spec(
+        "所属栏目：phrases 话术 / procedures 流程与制度 / standards 服务标准 / faq 问答", required=True
+    )
     description: str = spec("分类说明", default="", multiline=True)
     origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
 
@@ -163,7 +165,7 @@ class EntryFile:
     """The shape of one library file other than categories.yaml."""
 
     defaults: FileDefaults = spec("本文件条目的默认值", default=None)
-    entries: list[Union[Phrase, Procedure, Faq]] = spec("条目列表", required=True)
+    entries: list[Phrase | Procedure | Faq] = spec("条目列表", required=True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -32,7 +32,7 @@ def _clean(reading: str) -> str:
     return reading.lower().replace("ü", "v")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def char_readings(char: str) -> tuple[str, ...]:
     """Every reading pypinyin knows for one character, most common first."""
     if not is_hanzi(char):
@@ -48,7 +48,7 @@ def _phrase_readings() -> dict[str, list[list[str]]]:
     return phrases_dict
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _phrase_syllables(phrase: str) -> tuple[str, ...] | None:
     readings = _phrase_readings().get(phrase)
     if not readings or len(readings) != len(phrase):
@@ -73,7 +73,7 @@ def readings_in_use(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
             for start in range(len(run) - size + 1):
                 syllables = _phrase_syllables(run[start : start + size])
                 if syllables:
-                    for char, reading in zip(run[start : start + size], syllables):
+                    for char, reading in zip(run[start : start + size], syllables, strict=True):
                         found[char].setdefault(reading)
     return {char: tuple(r for r in readings if r.isascii() and r.isalpha()) for char, readings in found.items()}
 
@@ -94,7 +94,7 @@ def traditional_folding(library_chars: Iterable[str]) -> dict[str, str]:
     originals = _all_cjk_characters().split("\n")
     for config in _TO_SIMPLIFIED:
         converted = opencc.OpenCC(config).convert(_all_cjk_characters()).split("\n")
-        for original, simplified in zip(originals, converted):
+        for original, simplified in zip(originals, converted, strict=True):
             if simplified != original and len(simplified) == 1 and simplified in wanted:
                 folding.setdefault(original, simplified)
     return dict(sorted(folding.items()))

@@ -254,11 +254,17 @@ class _FileConverter:
             if kind is _INVALID:
                 return _INVALID
         if kind is None:
-            return self.error(node, _join(path, "kind"), f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出")
+            return self.error(
+                node,
+                _join(path, "kind"),
+                f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出",
+            )
         self.note_id(node, path, given, self.out.entry_ids)
         entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind})
         if entry is not _INVALID and "category" in given:  # a default category is recorded once, at defaults
-            self.out.category_uses.append(_Mention(entry.category, self.origin(given["category"][1]), _join(path, "category")))
+            self.out.category_uses.append(
+                _Mention(entry.category, self.origin(given["category"][1]), _join(path, "category"))
+            )
         return entry
 
     def note_id(self, node: yaml.Node, path: str, given: dict, into: list[_Mention]) -> None:
@@ -273,11 +279,19 @@ class _FileConverter:
         when some other field of the same mapping is broken."""
         if cls is model.Phrase:
             avoid = given.get("avoid", (None, None))[1]
-            avoid_true = isinstance(avoid, yaml.ScalarNode) and avoid.tag.endswith(":bool") and avoid.value.lower() in ("true", "yes", "on")
+            avoid_true = (
+                isinstance(avoid, yaml.ScalarNode)
+                and avoid.tag.endswith(":bool")
+                and avoid.value.lower() in ("true", "yes", "on")
+            )
             if avoid_true and "instead" not in given:
                 self.error(avoid, _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
             if "instead" in given and not avoid_true:
-                self.error(given["instead"][0], _join(path, "instead"), "instead 只用于忌语；请同时写 avoid: true，或删除 instead")
+                self.error(
+                    given["instead"][0],
+                    _join(path, "instead"),
+                    "instead 只用于忌语；请同时写 avoid: true，或删除 instead",
+                )
         if cls is model.Step and "say" in given and "phrase" in given:
             self.error(given["phrase"][0], path, "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
         if cls is Category and "id" in given and given["id"][1].value in model.RESERVED_CATEGORY_IDS:
@@ -307,7 +321,9 @@ class _FileConverter:
                 defaults = {k: v for k, v in dataclasses.asdict(converted).items() if v is not None}
                 if "category" in defaults:
                     node = _field_node(given["defaults"][1], "category")
-                    self.out.category_uses.append(_Mention(defaults["category"], self.origin(node), "defaults.category"))
+                    self.out.category_uses.append(
+                        _Mention(defaults["category"], self.origin(node), "defaults.category")
+                    )
         if "entries" not in given:
             self.error(root, "entries", "缺少必填字段 entries（条目列表）")
             return []
@@ -334,7 +350,7 @@ class _FileConverter:
         return result.categories
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
     """Type hints and editor-facing fields of a model class (resolved once: it is slow)."""
     hints = typing.get_type_hints(cls)
@@ -364,7 +380,9 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
     errors = collector.errors
 
     def report(mention: _Mention, message: str) -> None:
-        errors.append(LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message))
+        errors.append(
+            LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message)
+        )
 
     for mentions, what in ((collector.entry_ids, "条目"), (collector.category_ids, "分类")):
         first_seen: dict[str, _Mention] = {}

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import REPO
+
 from huashu.validate import load_library
 
 GUIDE = REPO / "docs" / "guide" / "editing.md"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from conftest import REPO, open_page, wait_for_search
 from playwright.sync_api import Browser, Page
 
-from conftest import REPO, open_page, wait_for_search
 from huashu.search_index import build_index, index_char
 from huashu.validate import load_library
 
@@ -81,9 +81,21 @@ def test_segmentations(engine_page: Page, run: str, first: list, also: list | No
 
 
 FUZZY = [
-    ("sao", "shao"), ("shao", "sao"), ("zan", "zhan"), ("can", "chan"), ("lin", "nin"), ("nin", "lin"),
-    ("lin", "ling"), ("fen", "feng"), ("fei", "hei"), ("hu", "fu"), ("ran", "lan"), ("tan", "tang"),
-    ("lian", "liang"), ("xin", "xing"), ("sen", "sheng"),
+    ("sao", "shao"),
+    ("shao", "sao"),
+    ("zan", "zhan"),
+    ("can", "chan"),
+    ("lin", "nin"),
+    ("nin", "lin"),
+    ("lin", "ling"),
+    ("fen", "feng"),
+    ("fei", "hei"),
+    ("hu", "fu"),
+    ("ran", "lan"),
+    ("tan", "tang"),
+    ("lian", "liang"),
+    ("xin", "xing"),
+    ("sen", "sheng"),
 ]
 
 
@@ -99,8 +111,16 @@ def test_fuzzy_variants_are_only_real_syllables(engine_page: Page) -> None:
 
 READINGS = [
     # syllable, a character it must find: heteronyms are enumerated per character
-    ("chang", "长"), ("zhang", "长"), ("liao", "了"), ("le", "了"), ("hang", "行"), ("xing", "行"),
-    ("tou", "投"), ("su", "诉"), ("nin", "您"), ("deng", "等"),
+    ("chang", "长"),
+    ("zhang", "长"),
+    ("liao", "了"),
+    ("le", "了"),
+    ("hang", "行"),
+    ("xing", "行"),
+    ("tou", "投"),
+    ("su", "诉"),
+    ("nin", "您"),
+    ("deng", "等"),
 ]
 
 
@@ -114,7 +134,10 @@ def test_pinyin_expansion(engine_page: Page, head: dict, syllable: str, char: st
 
 GRADES = [
     # query, text of the first result's highlight, grade class (1 exact ... 5 typo)
-    ("投诉", "投诉", 1), ("tousu", "投诉", 2), ("ts", "投诉", 3), ("saodeng", "稍等", 4),
+    ("投诉", "投诉", 1),
+    ("tousu", "投诉", 2),
+    ("ts", "投诉", 3),
+    ("saodeng", "稍等", 4),
 ]
 
 

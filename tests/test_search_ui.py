@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
-
 from conftest import open_page, wait_for_search
 from eval_queries import load_queries, passes
+from playwright.sync_api import Browser, Page
 
 QUERIES = load_queries()
 
@@ -106,7 +105,9 @@ def test_copy_key_copies_the_phrase_with_the_salutation_filled(page: Page) -> No
     for _ in range(index):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("document.querySelector('[data-id=\"hold-return\"] .hs-result__copy').textContent === '已复制'")
+    page.wait_for_function(
+        "document.querySelector('[data-id=\"hold-return\"] .hs-result__copy').textContent === '已复制'"
+    )
     assert page.evaluate("navigator.clipboard.readText()") == "王先生，对不起，让您久等了。"
     # Ctrl+C copies too when nothing is selected in the box.
     type_query(page, "fwjy buguiwoguan")
@@ -124,7 +125,9 @@ def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:
     page.keyboard.press("Control+Enter")
     page.wait_for_timeout(100)
     type_query(page, "")
-    groups = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-search__group:not([hidden])", "g => g.map(x => x.textContent)")
+    groups = page.eval_on_selector_all(
+        ".hs-search:not(.hs-search--page) .hs-search__group:not([hidden])", "g => g.map(x => x.textContent)"
+    )
     assert groups == ["收藏", "最近复制"]
     ids = [r["id"] for r in shown_results(page)]
     assert ids == ["greeting-standard", "thanks-call", "greeting-standard"]
@@ -138,17 +141,23 @@ def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:
 def test_kind_filter(page: Page) -> None:
     type_query(page, "tousu")
     page.keyboard.press("Alt+4")
-    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)")
+    kinds = page.eval_on_selector_all(
+        ".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)"
+    )
     assert kinds and set(kinds) == {"问答"}
     page.click(".hs-search:not(.hs-search--page) [data-kind='procedure']")
-    kinds = page.eval_on_selector_all(".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)")
+    kinds = page.eval_on_selector_all(
+        ".hs-search:not(.hs-search--page) .hs-result:not([hidden]) .hs-result__kind", "k => k.map(x => x.textContent)"
+    )
     assert kinds and set(kinds) == {"流程"}
 
 
 def test_search_page_has_a_shareable_url(browser: Browser, site_url: str) -> None:
     page = open_page(browser, site_url + "search/?q=tousu")
     page.wait_for_selector(".hs-search--page .hs-result:not([hidden])")
-    titles = page.eval_on_selector_all(".hs-search--page .hs-result:not([hidden]) .hs-result__title", "t => t.map(x => x.textContent)")
+    titles = page.eval_on_selector_all(
+        ".hs-search--page .hs-result:not([hidden]) .hs-result__title", "t => t.map(x => x.textContent)"
+    )
     assert any("投诉" in t for t in titles[:5])
     page.keyboard.press("Control+a")
     page.keyboard.type("huifang")

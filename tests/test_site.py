@@ -8,9 +8,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import FIXTURES, REPO, make_project, mkdocs_build
 from htmlscan import parse, with_class
+
 from huashu import model
 from huashu.validate import load_library
 
@@ -59,7 +59,7 @@ def test_procedure_steps_show_referenced_phrases(bundled_site: Path, bundled_lib
     assert isinstance(procedure, model.Procedure)
     elements = parse(page_of(bundled_site, procedure))
     block = next(e for e in elements if e.attrs.get("data-entry") == procedure.id)
-    steps = [e for e in elements[elements.index(block):] if "hs-step" in e.classes][: len(procedure.steps)]
+    steps = [e for e in elements[elements.index(block) :] if "hs-step" in e.classes][: len(procedure.steps)]
     assert len(steps) == len(procedure.steps)
     greeting = bundled_library.by_id["greeting-standard"]
     assert isinstance(greeting, model.Phrase)

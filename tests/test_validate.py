@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, REPO
+
 from huashu import model
 from huashu.errors import LibraryInvalid
 from huashu.load import MAX_FILE_BYTES
@@ -85,7 +85,9 @@ def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> No
     library = assemble_library(tmp_path, case)
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
-        cwd=tmp_path, capture_output=True, text=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert result.returncode == 1
@@ -94,8 +96,6 @@ def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> No
 
 
 def test_cli_validate_bundled_library() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "huashu.cli", "validate"], cwd=REPO, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "huashu.cli", "validate"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("话术库校验通过：")
