@@ -15,6 +15,9 @@ import yaml
 from huashu.errors import LibraryError
 
 CATEGORY_FILE = "categories.yaml"
+CARDS_FILE = "cards.yaml"
+# Files with a shape of their own, read only at the library's root.
+ROOT_FILES = (CATEGORY_FILE, CARDS_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
 # A handbook file is a few hundred entries at most; anything far larger is a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024

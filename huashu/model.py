@@ -18,6 +18,9 @@ EntryRef = NewType("EntryRef", str)
 # A reference that must name a phrase (话术), e.g. from a procedure step.
 PhraseRef = NewType("PhraseRef", str)
 CategoryId = NewType("CategoryId", str)
+# A reference to a category by its id; checked against categories.yaml.
+CategoryRef = NewType("CategoryRef", str)
+CardId = NewType("CardId", str)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
@@ -25,6 +28,9 @@ PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
 Channel = Literal["phone", "chat", "counter"]
 Section = Literal["phrases", "procedures", "standards", "faq"]
 Kind = Literal["phrase", "procedure", "faq"]
+CardSize = Literal["a6", "a5"]
+# Ids of cards made automatically (one per procedure, one per phrase category).
+AUTO_CARD_PREFIX = "auto-"
 
 CHANNEL_TITLES: dict[str, str] = {"phone": "电话", "chat": "在线", "counter": "柜台"}
 SECTION_TITLES: dict[str, str] = {
@@ -151,6 +157,27 @@ ENTRY_CLASSES: dict[str, type[Entry]] = {"phrase": Phrase, "procedure": Procedur
 
 
 @dataclass(frozen=True, kw_only=True)
+class Card:
+    """A printed quick-reference card defined by an editor (cards.yaml)."""
+
+    id: CardId = spec("卡片 id（小写字母、数字和连字符；auto- 开头的留给自动生成的卡片）", required=True)
+    title: str = spec("卡片标题", required=True)
+    entries: list[EntryRef] = spec("卡片上的条目 id（按顺序）", default=[])
+    categories: list[CategoryRef] = spec("整个分类放上卡片（分类 id）", default=[])
+    size: CardSize | None = spec("纸张：a6 或 a5；不写则自动选能放下的最小尺寸", default=None)
+    pinyin: bool = spec("在汉字上方标注拼音（给新员工）", default=False)
+    order: int | None = spec("打印顺序（数字小的在前；不写则按文件中的顺序，排在有 order 的之后）", default=None)
+    origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardFile:
+    """The shape of `cards.yaml` (optional)."""
+
+    cards: list[Card] = spec("卡片列表", required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class FileDefaults:
     """A file's `defaults:` block: values shared by every entry of the file."""
 
@@ -181,6 +208,7 @@ class Library:
 
     categories: list[Category]
     entries: list[Entry]
+    cards: list[Card] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}

@@ -21,8 +21,8 @@ import yaml
 
 from huashu import model
 from huashu.errors import LibraryError, LibraryInvalid
-from huashu.load import CATEGORY_FILE, SourceFile, display_name, find_library_files, load_file
-from huashu.model import Category, CategoryFile, Entry, EntryFile, Library, Origin
+from huashu.load import CARDS_FILE, CATEGORY_FILE, ROOT_FILES, SourceFile, display_name, find_library_files, load_file
+from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Origin
 
 _INVALID = object()  # a value that failed conversion; its error is already recorded
 
@@ -61,6 +61,7 @@ class _Collector:
     errors: list[LibraryError] = field(default_factory=list)
     entry_ids: list[_Mention] = field(default_factory=list)
     category_ids: list[_Mention] = field(default_factory=list)
+    card_ids: list[_Mention] = field(default_factory=list)
     references: list[_Mention] = field(default_factory=list)
     category_uses: list[_Mention] = field(default_factory=list)
 
@@ -116,13 +117,17 @@ class _FileConverter:
             return self.convert_list(node, args[0], path)
         if origin is dict:
             return self.convert_text_map(node, path)
+        if hint is int:
+            if node.tag != "tag:yaml.org,2002:int":
+                return self.wrong_type(node, path, "整数")
+            return int(node.value.replace("_", ""))
         if hint is bool:
             if node.tag != "tag:yaml.org,2002:bool":
                 return self.wrong_type(node, path, "布尔值（true 或 false）")
             return node.value.lower() in ("true", "yes", "on")
         if hint is datetime.date:
             return self.convert_date(node, path)
-        if hint in (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef):
+        if hint in (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId):
             return self.convert_id(node, hint, path)
         if dataclasses.is_dataclass(hint):
             return self.convert_record(node, hint, path, {})
@@ -146,6 +151,8 @@ class _FileConverter:
         if hint in (model.EntryRef, model.PhraseRef):
             mention.expect_kind = "phrase" if hint is model.PhraseRef else None
             self.out.references.append(mention)
+        if hint is model.CategoryRef:
+            self.out.category_uses.append(mention)
         return value
 
     def convert_choice(self, node: yaml.Node, choices: tuple[str, ...], path: str) -> Any:
@@ -247,6 +254,7 @@ class _FileConverter:
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对（一个条目）")
         given = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        self.note_id(node, path, given, self.out.entry_ids)  # even if the rest fails: its id exists
         kind = defaults.get("kind")
         if "kind" in given:
             kind_node = given["kind"][1]
@@ -259,7 +267,6 @@ class _FileConverter:
                 _join(path, "kind"),
                 f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出",
             )
-        self.note_id(node, path, given, self.out.entry_ids)
         entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind})
         if entry is not _INVALID and "category" in given:  # a default category is recorded once, at defaults
             self.out.category_uses.append(
@@ -294,6 +301,10 @@ class _FileConverter:
                 )
         if cls is model.Step and "say" in given and "phrase" in given:
             self.error(given["phrase"][0], path, "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
+        if cls is Card and given and "entries" not in given and "categories" not in given:
+            self.error(next(iter(given.values()))[0], path, "卡片至少要列出 entries 或 categories")
+        if cls is Card and "id" in given and str(given["id"][1].value).startswith(model.AUTO_CARD_PREFIX):
+            self.error(given["id"][1], _join(path, "id"), f"{model.AUTO_CARD_PREFIX} 开头的 id 留给自动生成的卡片，请换一个")
         if cls is Category and "id" in given and given["id"][1].value in model.RESERVED_CATEGORY_IDS:
             self.error(given["id"][1], _join(path, "id"), f"“{given['id'][1].value}”已被网站本身占用，请换一个分类 id")
         if issubclass(cls, Entry) and "id" in given and "related" in given:
@@ -337,17 +348,14 @@ class _FileConverter:
         return [e for e in entries if e is not _INVALID]
 
     def convert_category_file(self, root: yaml.Node) -> list[Category]:
-        if isinstance(root, yaml.MappingNode):
-            for key_node, value_node in root.value:
-                if key_node.value == "categories" and isinstance(value_node, yaml.SequenceNode):
-                    for i, item in enumerate(value_node.value):
-                        if isinstance(item, yaml.MappingNode):
-                            given = {k.value: (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-                            self.note_id(item, f"categories[{i}]", given, self.out.category_ids)
+        _note_list_ids(self, root, "categories", self.out.category_ids)
         result = self.convert(root, CategoryFile, "")
-        if result is _INVALID:
-            return []
-        return result.categories
+        return [] if result is _INVALID else result.categories
+
+    def convert_card_file(self, root: yaml.Node) -> list[Card]:
+        _note_list_ids(self, root, "cards", self.out.card_ids)
+        result = self.convert(root, CardFile, "")
+        return [] if result is _INVALID else result.cards
 
 
 @functools.cache
@@ -356,6 +364,17 @@ def _record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Fie
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     return hints, known
+
+
+def _note_list_ids(converter: _FileConverter, root: yaml.Node, key: str, into: list[_Mention]) -> None:
+    """Remember the ids of a root list (categories, cards) before converting it, for duplicate checks."""
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+                for i, item in enumerate(value_node.value):
+                    if isinstance(item, yaml.MappingNode):
+                        given = {k.value: (k, v) for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+                        converter.note_id(item, f"{key}[{i}]", given, into)
 
 
 def _join(path: str, name: str) -> str:
@@ -384,7 +403,7 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
             LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message)
         )
 
-    for mentions, what in ((collector.entry_ids, "条目"), (collector.category_ids, "分类")):
+    for mentions, what in ((collector.entry_ids, "条目"), (collector.category_ids, "分类"), (collector.card_ids, "卡片")):
         first_seen: dict[str, _Mention] = {}
         for mention in mentions:
             if mention.value in first_seen:
@@ -426,13 +445,19 @@ def validate_sources(
     collector = _Collector(errors=list(load_errors))
     categories: list[Category] = []
     entries: list[Entry] = []
+    cards: list[Card] = []
     for source in sources:
         converter = _FileConverter(source.name, collector)
-        if Path(source.name).name == CATEGORY_FILE:  # only the root one is loaded
+        name = Path(source.name).name  # root files only: nested ones are refused when loading
+        if name == CATEGORY_FILE:
             categories.extend(converter.convert_category_file(source.root))
+        elif name == CARDS_FILE:
+            cards.extend(converter.convert_card_file(source.root))
         else:
             entries.extend(converter.convert_entry_file(source.root))
-    library = Library(categories=_first_of_each(categories), entries=_first_of_each(entries))
+    library = Library(
+        categories=_first_of_each(categories), entries=_first_of_each(entries), cards=_first_of_each(cards)
+    )
     _check_across_files(collector, library, assumed)
     if collector.errors:
         raise LibraryInvalid(collector.errors)
@@ -469,9 +494,9 @@ def load_library(library_dir: Path, base: Path | None = None) -> Library:
         errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
         assumed["no-categories"].add(name)
     for path in paths:
-        if path.name == CATEGORY_FILE and path.parent != library_dir:
+        if path.name in ROOT_FILES and path.parent != library_dir:
             name = display_name(path, base)
-            errors.append(LibraryError(name, 1, 1, "", "categories.yaml 只能放在话术库根目录"))
+            errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
             continue
         source, file_errors = load_file(path, display_name(path, base))
         errors.extend(file_errors)

@@ -51,6 +51,10 @@ def test_base_library_is_valid(tmp_path: Path) -> None:
     assert isinstance(hello, model.Phrase)
     assert (hello.owner, hello.reviewed, hello.category) == ("培训组", datetime.date(2026, 10, 1), "greetings")
     assert str(hello.origin) == "scripts_library/phrases.yaml:7:5"
+    assert [(c.id, c.entries, c.categories, c.size, c.order, c.pinyin) for c in library.cards] == [
+        ("opening-and-closing", ["hello", "answer-call"], [], "a6", 1, False),
+        ("all-questions", [], ["questions"], None, None, True),
+    ]
 
 
 @pytest.mark.parametrize("case", INVALID_CASES)
