@@ -39,7 +39,39 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "library", nargs="?", default="scripts_library", type=Path, help="话术库文件夹（默认：scripts_library）"
     )
+    cards = commands.add_parser(
+        "cards",
+        help="把打印卡片导出为 PDF（用无头 Chromium 打印手册的卡片页）",
+        description="把打印卡片导出为一个可直接打印的 PDF。",
+        formatter_class=_ChineseHelpFormatter,
+        add_help=False,
+    )
+    cards._optionals.title = "选项"
+    cards.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    cards.add_argument("--pdf", type=Path, required=True, metavar="文件", help="输出的 PDF 文件")
+    cards.add_argument(
+        "--size", choices=["a6", "a5", "a4-4up"], default="a6", help="纸张：a6、a5 或 a4-4up（A4 纸四张 A6，带裁切线）"
+    )
+    cards.add_argument("--pinyin", action="store_true", help="在汉字上方标注拼音")
+    cards.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="站点配置（默认：mkdocs.yml）")
     return parser
+
+
+def run_cards(pdf: Path, size: str, pinyin_on: bool, config: Path) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from huashu.pdf import PdfError, export_cards
+
+    if not config.exists():
+        print(f"找不到站点配置 {config}", file=sys.stderr)
+        return 1
+    try:
+        pages = export_cards(config, pdf, size, pinyin_on)
+    except (PdfError, MkDocsException) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"已导出 {pdf}：{pages} 页（{size}{'，带拼音' if pinyin_on else ''}）。")
+    return 0
 
 
 def run_validate(library: Path) -> int:
@@ -58,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return run_validate(args.library)
+    if args.command == "cards":
+        return run_cards(args.pdf, args.size, args.pinyin, args.config)
     _parser().print_help()
     return 2
 

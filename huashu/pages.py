@@ -20,6 +20,14 @@ from huashu.model import Category, Entry, Library
 HOME_PAGE = "index.md"
 TAGS_PAGE = "tags/index.md"
 SEARCH_PAGE = "search/index.md"
+CARDS_PAGE = "cards/index.md"
+# The default @page of a single-size print run (the "auto" run uses named pages per card);
+# the same sizes and margins as overrides/assets/cards.css.
+PAGE_RULES = {
+    "a6": Markup("@page { size: 105mm 148mm; margin: 6mm; }"),
+    "a5": Markup("@page { size: 148mm 210mm; margin: 9mm; }"),
+    "a4-4up": Markup("@page { size: 210mm 297mm; margin: 0; }"),
+}
 
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
@@ -46,6 +54,23 @@ def category_page(category: Category) -> str:
 
 def tag_anchor(tag: str) -> str:
     return "tag-" + re.sub(r"\s+", "-", tag.strip())
+
+
+def card_page(run: str, pinyin_on: bool) -> str:
+    """Source URI of the cards page for one print run: cards/, cards/a6/, cards/a4-4up-pinyin/ ..."""
+    name = "-".join(part for part in ("" if run == "auto" else run, "pinyin" if pinyin_on else "") if part)
+    return f"cards/{name}/index.md" if name else CARDS_PAGE
+
+
+def ruby_text(text: str, on: bool) -> Markup:
+    """Escaped text; with `on`, every hanzi in <ruby> with its pinyin above it."""
+    from huashu.cards import ruby_pairs
+
+    if not on:
+        return escape(text)
+    return Markup("").join(
+        Markup("<ruby>{}<rt>{}</rt></ruby>").format(c, r) if r else escape(c) for c, r in ruby_pairs(text)
+    )
 
 
 def markdown_heading_text(text: str) -> Markup:
@@ -82,6 +107,7 @@ def _environment() -> jinja2.Environment:
         paragraphs=paragraphs,
         placeholders=mark_placeholders,
         tag_anchor=tag_anchor,
+        ruby=ruby_text,
     )
     env.globals.update(
         CHANNEL_TITLES=model.CHANNEL_TITLES,
@@ -124,6 +150,33 @@ class PageRenderer:
         result[TAGS_PAGE] = self.render("tags.md.jinja", TAGS_PAGE)
         return result
 
+    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], list]:
+        """Every print run's cards page, and what fitting had to do (from the "auto" run)."""
+        from huashu.cards import PRINT_RUNS, build_cards
+
+        variants = [("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一")]
+        result: dict[str, str] = {}
+        reports: list = []
+        for run in PRINT_RUNS:
+            for pinyin_on in (False, True):
+                cards, fit = build_cards(self.library, run, pinyin_on)
+                if run == "auto" and not pinyin_on:
+                    reports = fit
+                sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+                uri = card_page(run, pinyin_on)
+                result[uri] = self.render(
+                    "cards.md.jinja", uri, run=run, pinyin_run=pinyin_on, cards=cards, sheets=sheets,
+                    variants=variants, variant_page=card_page, page_rule=PAGE_RULES,
+                    short_link=lambda card, uri=uri: self.short_link(card, uri, site_url),
+                )
+        return result, reports
+
+    def short_link(self, card, from_uri: str, site_url: str) -> str:
+        """Where the card's first entry lives online: a full URL when site_url is set."""
+        entry = card.entries[0]
+        path = category_page(self.library.category_by_id[entry.category])[: -len("index.md")] + "#" + entry.id
+        return site_url.rstrip("/") + "/" + path if site_url else path
+
 
 def navigation(library: Library, extra_nav: list | None = None) -> list:
     """The site navigation: home, the library by section, tags, then hand-written pages."""
@@ -133,4 +186,5 @@ def navigation(library: Library, extra_nav: list | None = None) -> list:
         if categories:
             nav.append({title: [{c.title: category_page(c)} for c in categories]})
     nav.append({"标签索引": TAGS_PAGE})
+    nav.append({"打印卡片": CARDS_PAGE})
     return nav + list(extra_nav or [])

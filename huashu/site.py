@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -17,6 +18,8 @@ from huashu import pages, search_index
 from huashu.errors import LibraryInvalid
 from huashu.model import Library
 from huashu.validate import load_library
+
+log = get_plugin_logger("huashu")
 
 LIBRARY_FOLDER = "scripts_library"
 # HUASHU_STOCK_SEARCH=true builds the same pages with Material's own search instead
@@ -57,6 +60,9 @@ def set_navigation(config: MkDocsConfig, library: Library) -> None:
 def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) -> Files:
     renderer = pages.PageRenderer(library, pages.PageLinks(config.use_directory_urls))
     generated = renderer.pages()
+    card_pages, reports = renderer.card_pages(config.site_url or "")
+    generated.update(card_pages)
+    report_card_fit(reports)
     if huashu_search_enabled():
         generated[pages.SEARCH_PAGE] = renderer.render("search.md.jinja", pages.SEARCH_PAGE)
     for src_uri, content in generated.items():
@@ -65,6 +71,13 @@ def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) ->
             raise PluginError(f"docs/{src_uri} 与自动生成的页面同名，请改名或删除")
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+def report_card_fit(reports: list) -> None:
+    """Cards that had to be shrunk or split: a warning (an error under --strict) when an
+    editor asked for that size, information when huashu chose the size itself."""
+    for report in reports:
+        (log.warning if report.explicit else log.info)(report.message())
 
 
 def write_search_index(config: MkDocsConfig, library: Library) -> None:

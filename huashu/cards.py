@@ -1,0 +1,234 @@
+"""Stage 5, cards: quick-reference cards for print, laid out to fit their paper.
+
+Every procedure and every phrase category gets a card; editors add more in
+cards.yaml. Whether a card fits is worked out here, from the paper's printable
+area and the text's length in the font size the print stylesheet uses
+(overrides/assets/cards.css: same sizes, line heights and margins). A card that
+does not fit is shrunk down to a readable minimum, then split into parts
+("1/2", "2/2"); a card an editor gave an explicit size is reported when that
+happens. Nothing is ever clipped.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from pypinyin import Style, pinyin
+
+from huashu import model
+from huashu.model import Card, Entry, Library
+
+# Paper in mm, and the print stylesheet's page margins in mm.
+PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0)}
+MARGIN = {"a6": 6.0, "a5": 9.0}
+# Font sizes in pt, largest first; the last is the smallest we still call readable.
+FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
+LINE_HEIGHT = 1.5
+RUBY_LINE_HEIGHT = 2.3  # room for pinyin above the characters
+TITLE_SCALE = 1.3
+FOOTER_MM = 9.0  # source ids, review date and link
+BLOCK_GAP_EM = 0.5
+PT_TO_MM = 0.3528
+# The estimate must err on the side of room: fonts and line breaking vary.
+SAFETY = 1.12
+PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit a card can be split between: a phrase, a step, a question."""
+
+    heading: str
+    lines: tuple[str, ...]
+    entry_id: str
+    avoid: bool = False
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class PrintCard:
+    """A card as printed: paper, font size and blocks decided."""
+
+    id: str
+    title: str
+    size: str
+    font_pt: float
+    blocks: tuple[Block, ...]
+    entries: tuple[Entry, ...]
+    pinyin: bool = False
+    part: int = 1
+    parts: int = 1
+    explicit_size: bool = False
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（{self.part}/{self.parts}）" if self.parts > 1 else self.title
+
+    @property
+    def reviewed(self) -> str:
+        return min(e.reviewed for e in self.entries).isoformat() if self.entries else ""
+
+
+@dataclass
+class FitReport:
+    """What fitting did to one card, for the build log."""
+
+    card_id: str
+    title: str
+    size: str
+    overflow: float  # fraction over the printable height at the normal font size
+    action: str
+    explicit: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        return (
+            f"卡片“{self.title}”（{self.card_id}，{self.size.upper()}）内容超出 {self.overflow:.0%}：{self.action}"
+        )
+
+
+def _width_units(text: str) -> float:
+    """Width of `text` in ems: CJK and full-width characters 1, others about half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+
+
+def blocks_for(entry: Entry, library: Library) -> list[Block]:
+    if isinstance(entry, model.Phrase):
+        if entry.avoid:
+            return [Block(entry.title, (f"✗ {entry.text}", f"✓ {entry.instead}"), entry.id, avoid=True)]
+        return [Block(entry.title, (entry.text,), entry.id)]
+    if isinstance(entry, model.Procedure):
+        blocks = []
+        for number, step in enumerate(entry.steps, start=1):
+            referenced = library.by_id.get(step.phrase) if step.phrase else None
+            say = step.say or (referenced.text if isinstance(referenced, model.Phrase) else "")
+            do = f"{step.do}（{step.limit}）" if step.limit else step.do
+            blocks.append(Block("", (do, *([f"“{say}”"] if say else [])), entry.id, number=number))
+        return blocks
+    if isinstance(entry, model.Faq):
+        return [Block(entry.title, (f"问：{entry.question}", f"答：{entry.answer}"), entry.id)]
+    raise TypeError(entry)  # pragma: no cover - the model has exactly three kinds
+
+
+def _block_height(block: Block, font_pt: float, width_mm: float, pinyin_on: bool) -> float:
+    em = font_pt * PT_TO_MM
+    per_line = max(1, math.floor(width_mm / em - (1.5 if block.number else 0)))
+    lines = sum(math.ceil(_width_units(text) / per_line) or 1 for line in block.lines for text in line.split("\n"))
+    if block.heading:
+        lines += math.ceil(_width_units(block.heading) / per_line)
+    return lines * em * (RUBY_LINE_HEIGHT if pinyin_on else LINE_HEIGHT) + BLOCK_GAP_EM * em
+
+
+def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> float:
+    width = PAPER[size][0] - 2 * MARGIN[size]
+    em = font_pt * PT_TO_MM
+    title_mm = math.ceil(_width_units(title) * TITLE_SCALE / (width / em)) * em * TITLE_SCALE * LINE_HEIGHT + em
+    return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, pinyin_on) for b in blocks))
+
+
+def available_height(size: str) -> float:
+    return PAPER[size][1] - 2 * MARGIN[size] - FOOTER_MM
+
+
+def _fits(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> bool:
+    return needed_height(title, blocks, size, font_pt, pinyin_on) <= available_height(size)
+
+
+def fit_card(
+    card_id: str, title: str, entries: list[Entry], library: Library, size: str | None, pinyin_on: bool
+) -> tuple[list[PrintCard], FitReport | None]:
+    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts."""
+    blocks = tuple(b for e in entries for b in blocks_for(e, library))
+    sizes = [size] if size else ["a6", "a5"]
+    base = PrintCard(card_id, title, sizes[0], FONT_STEPS[0], blocks, tuple(entries), pinyin_on, explicit_size=bool(size))
+    for paper in sizes:
+        if _fits(title, blocks, paper, FONT_STEPS[0], pinyin_on):
+            return [replace(base, size=paper)], None
+    paper = sizes[-1]
+    overflow = needed_height(title, blocks, paper, FONT_STEPS[0], pinyin_on) / available_height(paper) - 1
+    report = FitReport(card_id, title, paper, overflow, "", explicit=bool(size))
+    for font_pt in FONT_STEPS[1:]:
+        if _fits(title, blocks, paper, font_pt, pinyin_on):
+            report.action = f"已把字号从 {FONT_STEPS[0]:g}pt 缩小到 {font_pt:g}pt"
+            return [replace(base, size=paper, font_pt=font_pt)], report
+    parts = _split(title, blocks, paper, pinyin_on)
+    report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
+    cards = []
+    for number, part_blocks in enumerate(parts, start=1):
+        ids = {b.entry_id for b in part_blocks}
+        part_entries = tuple(e for e in entries if e.id in ids)
+        font = next((f for f in FONT_STEPS if _fits(title, part_blocks, paper, f, pinyin_on)), FONT_STEPS[-1])
+        cards.append(
+            replace(base, size=paper, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=len(parts))
+        )
+    return cards, report
+
+
+def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) -> list[tuple[Block, ...]]:
+    """Greedy parts at the normal font size; a block too big even alone gets a part of its own."""
+    parts: list[tuple[Block, ...]] = []
+    current: tuple[Block, ...] = ()
+    for block in blocks:
+        if current and not _fits(title + "（1/2）", (*current, block), size, FONT_STEPS[0], pinyin_on):
+            parts.append(current)
+            current = ()
+        current = (*current, block)
+    if current:
+        parts.append(current)
+    return parts
+
+
+def card_sources(library: Library) -> list[tuple[str, str, list[Entry], str | None, bool]]:
+    """Every card as (id, title, entries, size, pinyin): automatic ones first, then cards.yaml by order."""
+    sources: list[tuple[str, str, list[Entry], str | None, bool]] = []
+    for entry in library.entries:
+        if isinstance(entry, model.Procedure):
+            sources.append((model.AUTO_CARD_PREFIX + entry.id, entry.title, [entry], None, False))
+    for category in library.categories_in("phrases"):
+        entries = library.entries_in(category.id)
+        if entries:
+            sources.append((model.AUTO_CARD_PREFIX + category.id, category.title, entries, None, False))
+    ordered = sorted(enumerate(library.cards), key=lambda item: (item[1].order is None, item[1].order or 0, item[0]))
+    for _, card in ordered:
+        sources.append((card.id, card.title, _card_entries(card, library), card.size, card.pinyin))
+    return sources
+
+
+def _card_entries(card: Card, library: Library) -> list[Entry]:
+    entries = [library.by_id[i] for i in card.entries]
+    for category_id in card.categories:
+        entries += [e for e in library.entries_in(category_id) if e not in entries]
+    return entries
+
+
+def build_cards(library: Library, run: str = "auto", pinyin_on: bool = False) -> tuple[list[PrintCard], list[FitReport]]:
+    """All cards laid out for one print run.
+
+    Args:
+        run: "auto" (each card's own size, or the smallest that holds it), "a6",
+            "a5", or "a4-4up" (A6 cards, four to an A4 sheet).
+        pinyin_on: pinyin above every card's characters, not only those asking for it.
+    """
+    cards: list[PrintCard] = []
+    reports: list[FitReport] = []
+    for card_id, title, entries, size, wants_pinyin in card_sources(library):
+        if run in ("a6", "a5"):
+            size = run
+        elif run == "a4-4up":
+            size = "a6"
+        laid_out, report = fit_card(card_id, title, entries, library, size, pinyin_on or wants_pinyin)
+        cards += laid_out
+        if report:
+            reports.append(report)
+    return cards, reports
+
+
+def ruby_pairs(text: str) -> list[tuple[str, str]]:
+    """Each character with its reading (tone marks) for ruby; empty reading for non-hanzi."""
+    readings = pinyin(text, style=Style.TONE, errors=lambda chars: [""] * len(chars))
+    flat = [r[0] if r else "" for r in readings]
+    if len(flat) != len(text):  # pypinyin merges non-hanzi runs: fall back to per character
+        flat = [(pinyin(c, style=Style.TONE, errors=lambda _: [""])[0] or [""])[0] for c in text]
+    return [(c, r if r != c else "") for c, r in zip(text, flat, strict=True)]

@@ -1,0 +1,64 @@
+"""PDF export of the cards: the site's own cards page printed by headless Chromium.
+
+The PDF is what the browser's print dialog would give (same CSS paged media,
+same sheet sizes), so the cards page and the PDF never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+CHROMIUM = os.environ.get("HUASHU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message says why, in Chinese."""
+
+
+def build_site(config_file: Path, site_dir: Path) -> None:
+    """A real MkDocs build of the handbook into `site_dir` (the library is validated on the way)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
+    build(config)
+
+
+def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool = False) -> int:
+    """Print the cards of one print run to `out`; returns the number of pages."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from huashu.pages import card_page
+
+    if not Path(CHROMIUM).exists():
+        raise PdfError(f"找不到 Chromium（{CHROMIUM}）。请先安装：apt-get install chromium fonts-noto-cjk")
+    with tempfile.TemporaryDirectory() as work:
+        site = Path(work) / "site"
+        build_site(config_file, site)
+        page_file = site / card_page(size, pinyin_on).replace(".md", ".html")
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.goto(page_file.as_uri())
+                page.emulate_media(media="print")
+                page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+                browser.close()
+        except PlaywrightError as exc:
+            raise PdfError(f"Chromium 打印失败：{exc}") from None
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(out)).pages)
