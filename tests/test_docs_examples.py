@@ -35,3 +35,12 @@ def test_guide_category_example_is_valid(tmp_path: Path) -> None:
     (example,) = [text for text in yaml_examples() if text.startswith("categories:")]
     (library / "categories.yaml").write_text(example, encoding="utf-8")
     assert [c.id for c in load_library(library, base=tmp_path).categories] == ["greetings"]
+
+
+def test_cards_guide_example_is_valid_against_the_bundled_library(tmp_path: Path) -> None:
+    guide = (REPO / "docs" / "guide" / "cards.md").read_text(encoding="utf-8")
+    (example,) = [t for t in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S) if t.startswith("cards:")]
+    library = tmp_path / "scripts_library"
+    shutil.copytree(REPO / "scripts_library", library)
+    (library / "cards.yaml").write_text(example, encoding="utf-8")
+    assert [c.id for c in load_library(library, base=tmp_path).cards] == ["opening-and-closing", "complaint-kit"]
