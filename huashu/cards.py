@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from pypinyin import Style, pinyin
 
@@ -60,7 +60,6 @@ class PrintCard:
     pinyin: bool = False
     part: int = 1
     parts: int = 1
-    explicit_size: bool = False
 
     @property
     def full_title(self) -> str:
@@ -81,12 +80,9 @@ class FitReport:
     overflow: float  # fraction over the printable height at the normal font size
     action: str
     explicit: bool = False
-    messages: list[str] = field(default_factory=list)
 
     def message(self) -> str:
-        return (
-            f"卡片“{self.title}”（{self.card_id}，{self.size.upper()}）内容超出 {self.overflow:.0%}：{self.action}"
-        )
+        return f"卡片“{self.title}”（{self.card_id}，{self.size.upper()}）内容超出 {self.overflow:.0%}：{self.action}"
 
 
 def _width_units(text: str) -> float:
@@ -142,7 +138,7 @@ def fit_card(
     """Lay one card out: the smallest paper that holds it, else a smaller font, else parts."""
     blocks = tuple(b for e in entries for b in blocks_for(e, library))
     sizes = [size] if size else ["a6", "a5"]
-    base = PrintCard(card_id, title, sizes[0], FONT_STEPS[0], blocks, tuple(entries), pinyin_on, explicit_size=bool(size))
+    base = PrintCard(card_id, title, sizes[0], FONT_STEPS[0], blocks, tuple(entries), pinyin_on)
     for paper in sizes:
         if _fits(title, blocks, paper, FONT_STEPS[0], pinyin_on):
             return [replace(base, size=paper)], None
@@ -161,7 +157,9 @@ def fit_card(
         part_entries = tuple(e for e in entries if e.id in ids)
         font = next((f for f in FONT_STEPS if _fits(title, part_blocks, paper, f, pinyin_on)), FONT_STEPS[-1])
         cards.append(
-            replace(base, size=paper, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=len(parts))
+            replace(
+                base, size=paper, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=len(parts)
+            )
         )
     return cards, report
 
@@ -203,7 +201,9 @@ def _card_entries(card: Card, library: Library) -> list[Entry]:
     return entries
 
 
-def build_cards(library: Library, run: str = "auto", pinyin_on: bool = False) -> tuple[list[PrintCard], list[FitReport]]:
+def build_cards(
+    library: Library, run: str = "auto", pinyin_on: bool = False
+) -> tuple[list[PrintCard], list[FitReport]]:
     """All cards laid out for one print run.
 
     Args:

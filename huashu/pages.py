@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from huashu import model
+from huashu.cards import PRINT_RUNS, build_cards, ruby_pairs
 from huashu.model import Category, Entry, Library
 
 HOME_PAGE = "index.md"
@@ -64,8 +65,6 @@ def card_page(run: str, pinyin_on: bool) -> str:
 
 def ruby_text(text: str, on: bool) -> Markup:
     """Escaped text; with `on`, every hanzi in <ruby> with its pinyin above it."""
-    from huashu.cards import ruby_pairs
-
     if not on:
         return escape(text)
     return Markup("").join(
@@ -152,8 +151,6 @@ class PageRenderer:
 
     def card_pages(self, site_url: str = "") -> tuple[dict[str, str], list]:
         """Every print run's cards page, and what fitting had to do (from the "auto" run)."""
-        from huashu.cards import PRINT_RUNS, build_cards
-
         variants = [("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一")]
         result: dict[str, str] = {}
         reports: list = []
@@ -162,11 +159,20 @@ class PageRenderer:
                 cards, fit = build_cards(self.library, run, pinyin_on)
                 if run == "auto" and not pinyin_on:
                     reports = fit
-                sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+                sheets = (
+                    [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+                )
                 uri = card_page(run, pinyin_on)
                 result[uri] = self.render(
-                    "cards.md.jinja", uri, run=run, pinyin_run=pinyin_on, cards=cards, sheets=sheets,
-                    variants=variants, variant_page=card_page, page_rule=PAGE_RULES,
+                    "cards.md.jinja",
+                    uri,
+                    run=run,
+                    pinyin_run=pinyin_on,
+                    cards=cards,
+                    sheets=sheets,
+                    variants=variants,
+                    variant_page=card_page,
+                    page_rule=PAGE_RULES,
                     short_link=lambda card, uri=uri: self.short_link(card, uri, site_url),
                 )
         return result, reports

@@ -304,7 +304,9 @@ class _FileConverter:
         if cls is Card and given and "entries" not in given and "categories" not in given:
             self.error(next(iter(given.values()))[0], path, "卡片至少要列出 entries 或 categories")
         if cls is Card and "id" in given and str(given["id"][1].value).startswith(model.AUTO_CARD_PREFIX):
-            self.error(given["id"][1], _join(path, "id"), f"{model.AUTO_CARD_PREFIX} 开头的 id 留给自动生成的卡片，请换一个")
+            self.error(
+                given["id"][1], _join(path, "id"), f"{model.AUTO_CARD_PREFIX} 开头的 id 留给自动生成的卡片，请换一个"
+            )
         if cls is Category and "id" in given and given["id"][1].value in model.RESERVED_CATEGORY_IDS:
             self.error(given["id"][1], _join(path, "id"), f"“{given['id'][1].value}”已被网站本身占用，请换一个分类 id")
         if issubclass(cls, Entry) and "id" in given and "related" in given:
@@ -403,7 +405,11 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
             LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message)
         )
 
-    for mentions, what in ((collector.entry_ids, "条目"), (collector.category_ids, "分类"), (collector.card_ids, "卡片")):
+    for mentions, what in (
+        (collector.entry_ids, "条目"),
+        (collector.category_ids, "分类"),
+        (collector.card_ids, "卡片"),
+    ):
         first_seen: dict[str, _Mention] = {}
         for mention in mentions:
             if mention.value in first_seen:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import opencc
 import pytest
+from conftest import FIXTURES, REPO, make_project, mkdocs_build
 from pypdf import PdfReader
 
-from conftest import FIXTURES, REPO, make_project, mkdocs_build
 from huashu import model
-from huashu.cards import PAPER, available_height, build_cards, needed_height
+from huashu.cards import available_height, build_cards, needed_height
 from huashu.validate import load_library
 
 MM_PER_PT = 25.4 / 72
@@ -46,9 +46,11 @@ def test_one_card_per_procedure_and_phrase_category(library: model.Library) -> N
 def test_every_card_fits_its_paper(library: model.Library, run: str) -> None:
     cards, _ = build_cards(library, run)
     for card in cards:
-        assert needed_height(card.full_title, card.blocks, card.size, card.font_pt, card.pinyin) <= available_height(
-            card.size
-        ) or card.font_pt == 7.5, card.id
+        assert (
+            needed_height(card.full_title, card.blocks, card.size, card.font_pt, card.pinyin)
+            <= available_height(card.size)
+            or card.font_pt == 7.5
+        ), card.id
         assert card.font_pt >= 7.5
 
 
@@ -75,7 +77,10 @@ def test_overlong_card_is_split_and_reported(tmp_path: Path) -> None:
     assert len(parts) > 1 and [c.full_title for c in parts][0] == f"放不下的卡片（1/{len(parts)}）"
     (report,) = [r for r in reports if r.card_id == "too-long"]
     assert report.explicit
-    assert re.fullmatch(rf"卡片“放不下的卡片”（too-long，A6）内容超出 \d+%：已拆成 {len(parts)} 张（1/{len(parts)}.*）", report.message())
+    assert re.fullmatch(
+        rf"卡片“放不下的卡片”（too-long，A6）内容超出 \d+%：已拆成 {len(parts)} 张（1/{len(parts)}.*）",
+        report.message(),
+    )
 
 
 def test_overlong_card_warns_and_fails_a_strict_build(tmp_path: Path) -> None:
@@ -84,15 +89,13 @@ def test_overlong_card_warns_and_fails_a_strict_build(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "WARNING -  huashu: 卡片“放不下的卡片”（too-long，A6）内容超出" in result.stderr
     assert "Traceback" not in result.stderr
-    relaxed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    config = project / "mkdocs.yml"
-    assert relaxed.returncode == 1  # mkdocs.yml itself says strict: true
+    config = project / "mkdocs.yml"  # strict: true there; without it the build goes on
     config.write_text(config.read_text(encoding="utf-8").replace("strict: true", "strict: false"), encoding="utf-8")
     relaxed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert relaxed.returncode == 0 and "放不下的卡片" in relaxed.stderr
@@ -122,7 +125,10 @@ def a6_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf") / "cards.pdf"
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "cards", "--pdf", str(out), "--size", "a6"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     return out
@@ -153,14 +159,19 @@ def test_four_up_pdf_has_a4_sheets(tmp_path: Path, library: model.Library) -> No
     out = tmp_path / "sheets.pdf"
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "cards", "--pdf", str(out), "--size", "a4-4up", "--pinyin"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     cards, _ = build_cards(library, "a4-4up", pinyin_on=True)
     reader = PdfReader(str(out))
     assert len(reader.pages) == math.ceil(len(cards) / 4)
     for page in reader.pages:
-        assert (round(float(page.mediabox.width) * MM_PER_PT), round(float(page.mediabox.height) * MM_PER_PT)) == (210, 297)
+        assert (round(float(page.mediabox.width) * MM_PER_PT), round(float(page.mediabox.height) * MM_PER_PT)) == (
+            210,
+            297,
+        )
     first = pdf_text(reader.pages[0])
     assert all(printed(card.full_title, re.sub(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]", "", first)) for card in cards[:4])
-    assert PAPER["a6"] == (105.0, 148.0)
