@@ -18,5 +18,9 @@ def on_files(files, config):
     return site.add_generated_pages(files, config, _library)
 
 
+def on_page_content(html, page, config, files):
+    return site.insert_cards(html, page.file.src_uri)
+
+
 def on_post_build(config):
     site.write_search_index(config, _library)

@@ -11,11 +11,13 @@ happens. Nothing is ever clipped.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass, replace
 
 from pypinyin import Style, pinyin
+from pypinyin.phrases_dict import phrases_dict
 
 from huashu import model
 from huashu.model import Card, Entry, Library
@@ -85,6 +87,7 @@ class FitReport:
         return f"卡片“{self.title}”（{self.card_id}，{self.size.upper()}）内容超出 {self.overflow:.0%}：{self.action}"
 
 
+@functools.cache
 def _width_units(text: str) -> float:
     """Width of `text` in ems: CJK and full-width characters 1, others about half."""
     return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
@@ -165,16 +168,23 @@ def fit_card(
 
 
 def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) -> list[tuple[Block, ...]]:
-    """Greedy parts at the normal font size; a block too big even alone gets a part of its own."""
+    """Greedy parts at the normal font size; a block too big even alone gets a part of its own.
+
+    Heights add up block by block (one pass), not re-measured per part."""
+    width = PAPER[size][0] - 2 * MARGIN[size]
+    room = available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
     parts: list[tuple[Block, ...]] = []
-    current: tuple[Block, ...] = ()
+    current: list[Block] = []
+    used = 0.0
     for block in blocks:
-        if current and not _fits(title + "（1/2）", (*current, block), size, FONT_STEPS[0], pinyin_on):
-            parts.append(current)
-            current = ()
-        current = (*current, block)
+        height = _block_height(block, FONT_STEPS[0], width, pinyin_on)
+        if current and used + height > room:
+            parts.append(tuple(current))
+            current, used = [], 0.0
+        current.append(block)
+        used += height
     if current:
-        parts.append(current)
+        parts.append(tuple(current))
     return parts
 
 
@@ -225,10 +235,32 @@ def build_cards(
     return cards, reports
 
 
+@functools.cache
+def _char_reading(char: str) -> str:
+    readings = pinyin(char, style=Style.TONE, errors=lambda _: [""])
+    return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
+
+
 def ruby_pairs(text: str) -> list[tuple[str, str]]:
-    """Each character with its reading (tone marks) for ruby; empty reading for non-hanzi."""
-    readings = pinyin(text, style=Style.TONE, errors=lambda chars: [""] * len(chars))
-    flat = [r[0] if r else "" for r in readings]
-    if len(flat) != len(text):  # pypinyin merges non-hanzi runs: fall back to per character
-        flat = [(pinyin(c, style=Style.TONE, errors=lambda _: [""])[0] or [""])[0] for c in text]
-    return [(c, r if r != c else "") for c, r in zip(text, flat, strict=True)]
+    """Each character with its reading (tone marks) for ruby; empty for non-hanzi.
+
+    Words of two to four characters take the phrase dictionary's reading, longest
+    first, so 了解 reads liǎo; other characters their most common reading. A
+    dictionary lookup per position: pypinyin's own segmenter costs far more on
+    large libraries, for the same words.
+    """
+    phrases = phrases_dict
+    pairs: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        for size in (4, 3, 2):
+            word = text[i : i + size]
+            readings = phrases.get(word) if len(word) == size else None
+            if readings and len(readings) == size:
+                pairs += [(c, r[0]) for c, r in zip(word, readings, strict=True)]
+                i += size
+                break
+        else:
+            pairs.append((text[i], _char_reading(text[i])))
+            i += 1
+    return pairs

@@ -7,6 +7,7 @@ always shown as text, never interpreted as Markup.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def card_page(run: str, pinyin_on: bool) -> str:
     return f"cards/{name}/index.md" if name else CARDS_PAGE
 
 
+@functools.cache
 def ruby_text(text: str, on: bool) -> Markup:
     """Escaped text; with `on`, every hanzi in <ruby> with its pinyin above it."""
     if not on:
@@ -149,23 +151,22 @@ class PageRenderer:
         result[TAGS_PAGE] = self.render("tags.md.jinja", TAGS_PAGE)
         return result
 
-    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], list]:
-        """Every print run's cards page, and what fitting had to do (from the "auto" run)."""
+    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], dict[str, str], list]:
+        """Every print run's cards page: its Markdown (with a slot), the cards' HTML for the
+        slot, and what fitting had to do (from the "auto" run). The cards stay out of the
+        Markdown: Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there."""
         variants = [("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一")]
-        result: dict[str, str] = {}
+        markdown: dict[str, str] = {}
+        html: dict[str, str] = {}
         reports: list = []
         for run in PRINT_RUNS:
             for pinyin_on in (False, True):
                 cards, fit = build_cards(self.library, run, pinyin_on)
                 if run == "auto" and not pinyin_on:
                     reports = fit
-                sheets = (
-                    [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
-                )
+                sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
                 uri = card_page(run, pinyin_on)
-                result[uri] = self.render(
-                    "cards.md.jinja",
-                    uri,
+                context = dict(
                     run=run,
                     pinyin_run=pinyin_on,
                     cards=cards,
@@ -175,7 +176,9 @@ class PageRenderer:
                     page_rule=PAGE_RULES,
                     short_link=lambda card, uri=uri: self.short_link(card, uri, site_url),
                 )
-        return result, reports
+                markdown[uri] = self.render("cards.md.jinja", uri, **context)
+                html[uri] = self.render("_cards.html.jinja", uri, **context)
+        return markdown, html, reports
 
     def short_link(self, card, from_uri: str, site_url: str) -> str:
         """Where the card's first entry lives online: a full URL when site_url is set."""

@@ -60,8 +60,10 @@ def set_navigation(config: MkDocsConfig, library: Library) -> None:
 def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) -> Files:
     renderer = pages.PageRenderer(library, pages.PageLinks(config.use_directory_urls))
     generated = renderer.pages()
-    card_pages, reports = renderer.card_pages(config.site_url or "")
-    generated.update(card_pages)
+    card_markdown, card_html, reports = renderer.card_pages(config.site_url or "")
+    generated.update(card_markdown)
+    _CARD_HTML.clear()
+    _CARD_HTML.update(card_html)
     report_card_fit(reports)
     if huashu_search_enabled():
         generated[pages.SEARCH_PAGE] = renderer.render("search.md.jinja", pages.SEARCH_PAGE)
@@ -71,6 +73,17 @@ def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) ->
             raise PluginError(f"docs/{src_uri} 与自动生成的页面同名，请改名或删除")
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+# Cards' HTML by page, put into each cards page after its Markdown is converted.
+_CARD_HTML: dict[str, str] = {}
+
+
+def insert_cards(html: str, src_uri: str) -> str:
+    cards = _CARD_HTML.get(src_uri)
+    if cards is None:
+        return html
+    return html.replace(f'<div class="hs-cards-slot" data-cards="{src_uri}"></div>', cards, 1)
 
 
 def report_card_fit(reports: list) -> None:
