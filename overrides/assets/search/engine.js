@@ -24,6 +24,17 @@
   var MAX_SYLLABLE = 6;
   var MAX_PLANS = 4;
 
+  // A value from `cache`, computed once; the cache is emptied when it grows large.
+  // Cached values are shared between queries: callers must never modify them.
+  function remember(cache, key, compute) {
+    var value = cache.get(key);
+    if (value !== undefined) return value;
+    if (cache.size > 5000) cache.clear();
+    value = compute();
+    cache.set(key, value);
+    return value;
+  }
+
   function isSpace(code) {
     return code === 32 || code === 9 || code === 10 || code === 13 || code === 0x3000 || code === 0xa0;
   }
@@ -169,12 +180,10 @@
 
   // Syllables an accent might turn `s` into (one initial and/or one final swapped).
   Engine.prototype.fuzzyVariants = function (s, allowPrefix) {
-    var key = (allowPrefix ? "p" : "s") + s, cached = this.fuzzyCache.get(key);
-    if (cached) return cached;
-    if (this.fuzzyCache.size > 5000) this.fuzzyCache.clear();
-    cached = this.computeFuzzyVariants(s, allowPrefix);
-    this.fuzzyCache.set(key, cached);
-    return cached;
+    var self = this;
+    return remember(this.fuzzyCache, (allowPrefix ? "p" : "s") + s, function () {
+      return self.computeFuzzyVariants(s, allowPrefix);
+    });
   };
 
   Engine.prototype.computeFuzzyVariants = function (s, allowPrefix) {
@@ -303,12 +312,8 @@
   // Whole syllables cost 1; bare initials and the unfinished last syllable a
   // little more, so "tousu" reads tou+su before t+ou+su.
   Engine.prototype.segmentations = function (run, grade) {
-    var key = grade + run, cached = this.segmentationCache.get(key);
-    if (cached) return cached;
-    if (this.segmentationCache.size > 5000) this.segmentationCache.clear();
-    cached = this.computeSegmentations(run, grade);
-    this.segmentationCache.set(key, cached);
-    return cached;
+    var self = this;
+    return remember(this.segmentationCache, grade + run, function () { return self.computeSegmentations(run, grade); });
   };
 
   Engine.prototype.computeSegmentations = function (run, grade) {
