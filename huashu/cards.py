@@ -17,10 +17,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from pypinyin import Style, pinyin
-from pypinyin.phrases_dict import phrases_dict
 
 from huashu import model
 from huashu.model import Card, Entry, Library
+from huashu.readings import phrase_readings
 
 # Paper in mm, and the print stylesheet's page margins in mm.
 PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0)}
@@ -172,7 +172,9 @@ def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) ->
 
     Heights add up block by block (one pass), not re-measured per part."""
     width = PAPER[size][0] - 2 * MARGIN[size]
-    room = available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
+    room = (
+        available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
+    )
     parts: list[tuple[Block, ...]] = []
     current: list[Block] = []
     used = 0.0
@@ -249,7 +251,7 @@ def ruby_pairs(text: str) -> list[tuple[str, str]]:
     dictionary lookup per position: pypinyin's own segmenter costs far more on
     large libraries, for the same words.
     """
-    phrases = phrases_dict
+    phrases = phrase_readings()
     pairs: list[tuple[str, str]] = []
     i = 0
     while i < len(text):

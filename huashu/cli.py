@@ -16,38 +16,47 @@ class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
         return super().add_usage(usage, actions, groups, prefix or "用法：")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="huashu",
-        description="话术库工具：校验 scripts_library/ 中的 YAML 并生成客服手册。",
-        formatter_class=_ChineseHelpFormatter,
-        add_help=False,
-    )
+def _with_chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Section titles and the -h option in Chinese, like the rest of the command's text."""
     parser._optionals.title = "选项"
+    parser._positionals.title = "参数"
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
-    validate = commands.add_parser(
-        "validate",
-        help="校验话术库，列出所有错误（文件:行:列: 字段: 说明）",
-        description="校验话术库：一次列出所有错误；有错误时退出码为 1。",
-        formatter_class=_ChineseHelpFormatter,
-        add_help=False,
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _with_chinese_help(
+        argparse.ArgumentParser(
+            prog="huashu",
+            description="话术库工具：校验 scripts_library/ 中的 YAML 并生成客服手册。",
+            formatter_class=_ChineseHelpFormatter,
+            add_help=False,
+        )
     )
-    validate._optionals.title = "选项"
-    validate._positionals.title = "参数"
-    validate.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            prog=f"huashu {name}",  # else argparse builds it from the parent's already-prefixed usage
+            help=summary,
+            description=description,
+            formatter_class=_ChineseHelpFormatter,
+            add_help=False,
+        )
+        return _with_chinese_help(sub)
+
+    validate = command(
+        "validate",
+        "校验话术库，列出所有错误（文件:行:列: 字段: 说明）",
+        "校验话术库：一次列出所有错误；有错误时退出码为 1。",
+    )
     validate.add_argument(
         "library", nargs="?", default="scripts_library", type=Path, help="话术库文件夹（默认：scripts_library）"
     )
-    cards = commands.add_parser(
-        "cards",
-        help="把打印卡片导出为 PDF（用无头 Chromium 打印手册的卡片页）",
-        description="把打印卡片导出为一个可直接打印的 PDF。",
-        formatter_class=_ChineseHelpFormatter,
-        add_help=False,
+    cards = command(
+        "cards", "把打印卡片导出为 PDF（用无头 Chromium 打印手册的卡片页）", "把打印卡片导出为一个可直接打印的 PDF。"
     )
-    cards._optionals.title = "选项"
-    cards.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     cards.add_argument("--pdf", type=Path, required=True, metavar="文件", help="输出的 PDF 文件")
     cards.add_argument(
         "--size", choices=["a6", "a5", "a4-4up"], default="a6", help="纸张：a6、a5 或 a4-4up（A4 纸四张 A6，带裁切线）"

@@ -164,7 +164,9 @@ class PageRenderer:
                 cards, fit = build_cards(self.library, run, pinyin_on)
                 if run == "auto" and not pinyin_on:
                     reports = fit
-                sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+                sheets = (
+                    [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+                )
                 uri = card_page(run, pinyin_on)
                 context = dict(
                     run=run,

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 CHROMIUM = os.environ.get("HUASHU_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google services, which an intranet refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

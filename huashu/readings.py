@@ -42,7 +42,8 @@ def char_readings(char: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _phrase_readings() -> dict[str, list[list[str]]]:
+def phrase_readings() -> dict[str, list[list[str]]]:
+    """pypinyin's phrase dictionary (tone-marked readings), loaded once when first needed."""
     from pypinyin.phrases_dict import phrases_dict
 
     return phrases_dict
@@ -50,7 +51,7 @@ def _phrase_readings() -> dict[str, list[list[str]]]:
 
 @functools.cache
 def _phrase_syllables(phrase: str) -> tuple[str, ...] | None:
-    readings = _phrase_readings().get(phrase)
+    readings = phrase_readings().get(phrase)
     if not readings or len(readings) != len(phrase):
         return None
     return tuple(_plain_syllable(r[0]) for r in readings)

@@ -11,16 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-# Without these, Chromium keeps trying to reach Google services, which this network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from huashu.pdf import CHROMIUM, CHROMIUM_ARGS  # the same browser and flags as the PDF export
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
