@@ -131,6 +131,13 @@ def available_height(size: str) -> float:
     return PAPER[size][1] - 2 * MARGIN[size] - FOOTER_MM
 
 
+def share_of_card(entry: Entry, library: Library, size: str) -> float:
+    """How much of a card's printable height one entry takes at the normal font size."""
+    width = PAPER[size][0] - 2 * MARGIN[size]
+    height = sum(_block_height(b, FONT_STEPS[0], width, False) for b in blocks_for(entry, library))
+    return SAFETY * height / available_height(size)
+
+
 def _fits(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> bool:
     return needed_height(title, blocks, size, font_pt, pinyin_on) <= available_height(size)
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections import Counter
 from pathlib import Path
 
+from huashu import review
 from huashu.errors import LibraryInvalid
-from huashu.model import KIND_TITLES
+from huashu.lint import RULE_TITLES, lint_library
+from huashu.load import CATEGORY_FILE
+from huashu.model import ENTRY_CLASSES, KIND_TITLES, Library
+from huashu.new_entry import NewEntryError, add_entry, describe
+from huashu.schema import SCHEMA_PATH, schema_text
+from huashu.stats import format_stats, library_stats
 from huashu.validate import load_library
+
+LIBRARY_FOLDER = "scripts_library"
 
 
 class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -49,11 +60,54 @@ def _parser() -> argparse.ArgumentParser:
     validate = command(
         "validate",
         "校验话术库，列出所有错误（文件:行:列: 字段: 说明）",
-        "校验话术库：一次列出所有错误；有错误时退出码为 1。",
+        "校验话术库：一次列出所有错误；有错误时退出码为 1。\n"
+        "可以给出话术库文件夹，或其中的文件（校验它们所在的整个话术库，因为引用跨文件）。",
     )
     validate.add_argument(
-        "library", nargs="?", default="scripts_library", type=Path, help="话术库文件夹（默认：scripts_library）"
+        "paths", nargs="*", type=Path, metavar="路径", help="话术库文件夹或其中的文件（默认：scripts_library）"
     )
+    lint = command(
+        "lint",
+        "检查话术库里该改的地方（忌语、重复、太长、过期、占位符）",
+        "检查校验通过的话术库里编辑应该改的地方，每条提醒带 文件:行:列 和规则名：\n"
+        + "\n".join(f"  {name:<24}{title}" for name, title in RULE_TITLES.items())
+        + "\n\n给出文件时只报告这些文件里的提醒（适合 pre-commit）。\n"
+        "条目里写 lint_ignore: [规则名] 可以关掉这个条目的某项检查。",
+    )
+    lint.add_argument(
+        "paths", nargs="*", type=Path, metavar="路径", help="话术库文件夹或其中的文件（默认：scripts_library）"
+    )
+    lint.add_argument("--strict", action="store_true", help="有提醒时退出码为 1（用于 CI 和 pre-commit）")
+    new = command(
+        "new",
+        "新建一个条目（话术、流程或问答），追加到对应分类的文件里",
+        "新建一个条目：生成不重复的 id，追加到该分类的文件末尾（文件里的注释和格式保持不变），\n"
+        "需要填写的字段写成“待填写”，huashu lint 会一直提醒直到填好。",
+    )
+    new.add_argument(
+        "kind", choices=list(ENTRY_CLASSES), metavar="类型", help="phrase 话术 / procedure 流程 / faq 问答"
+    )
+    new.add_argument("--category", required=True, metavar="分类", help="分类 id（见 categories.yaml）")
+    new.add_argument("--title", required=True, metavar="标题", help="条目标题")
+    new.add_argument("--owner", metavar="负责人", help="负责人（默认：这个分类里最常见的负责人）")
+    new.add_argument("--id", dest="entry_id", metavar="id", help="条目 id（默认：分类 id 加序号）")
+    new.add_argument("--library", type=Path, default=Path(LIBRARY_FOLDER), metavar="文件夹", help="话术库文件夹")
+    stats = command(
+        "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
+    )
+    stats.add_argument(
+        "library", nargs="?", default=Path(LIBRARY_FOLDER), type=Path, metavar="文件夹", help="话术库文件夹"
+    )
+    stats.add_argument("--json", action="store_true", help="输出 JSON（给其他程序用）")
+    schema = command(
+        "schema",
+        "生成编辑器用的 JSON Schema（VS Code 的 YAML 插件据此补全和提示错误）",
+        f"从内容模型生成 JSON Schema，写到 {SCHEMA_PATH}。",
+    )
+    schema.add_argument(
+        "--output", type=Path, default=Path(SCHEMA_PATH), metavar="文件", help=f"输出文件（默认：{SCHEMA_PATH}）"
+    )
+    schema.add_argument("--check", action="store_true", help="只检查文件是否是最新的；不是则退出码为 1")
     cards = command(
         "cards", "把打印卡片导出为 PDF（用无头 Chromium 打印手册的卡片页）", "把打印卡片导出为一个可直接打印的 PDF。"
     )
@@ -83,24 +137,135 @@ def run_cards(pdf: Path, size: str, pinyin_on: bool, config: Path) -> int:
     return 0
 
 
-def run_validate(library: Path) -> int:
+class TargetError(Exception):
+    """A path given on the command line that is not in any library."""
+
+
+def library_root(path: Path) -> Path:
+    """The library a path belongs to: the nearest folder (itself or above) with categories.yaml."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.resolve().parents):
+        if (folder / CATEGORY_FILE).is_file():
+            return folder
+    if path.is_dir() and path.name == LIBRARY_FOLDER:
+        return path  # a library missing categories.yaml: validation reports that
+    raise TargetError(f"{path}：不在任何话术库里（找不到 {CATEGORY_FILE}）")
+
+
+def libraries_for(paths: list[Path]) -> dict[Path, set[Path] | None]:
+    """Each library to check, with the files asked about (None: the whole library)."""
+    targets: dict[Path, set[Path] | None] = {}
+    for path in paths or [Path(LIBRARY_FOLDER)]:
+        if not path.exists():
+            raise TargetError(f"{path}：文件或文件夹不存在")
+        root = library_root(path)
+        if path.is_dir():
+            targets[root] = None
+        elif targets.get(root, set()) is not None:
+            targets.setdefault(root, set()).add(path.resolve())  # type: ignore[union-attr]
+    return targets
+
+
+def load_or_report(library: Path) -> Library | None:
     try:
-        loaded = load_library(library)
+        return load_library(library)
     except LibraryInvalid as exc:
         print(exc.report(), file=sys.stderr)
+        return None
+
+
+def run_validate(paths: list[Path]) -> int:
+    status = 0
+    for library in libraries_for(paths):
+        loaded = load_or_report(library)
+        if loaded is None:
+            status = 1
+            continue
+        counts = loaded.count_by_kind()
+        summary = "，".join(f"{KIND_TITLES[k]} {n} 条" for k, n in counts.items())
+        print(f"话术库校验通过：{len(loaded.categories)} 个分类，{len(loaded.entries)} 条（{summary}）。")
+    return status
+
+
+def run_lint(paths: list[Path], strict: bool) -> int:
+    warnings = []
+    for library, files in libraries_for(paths).items():
+        loaded = load_or_report(library)
+        if loaded is None:
+            return 1
+        found = lint_library(loaded, Path.cwd())
+        if files is not None:
+            found = [w for w in found if Path(w.file).resolve() in files]
+        warnings += found
+    for warning in warnings:
+        print(warning)
+    if not warnings:
+        print("话术库检查通过，没有提醒。")
+        return 0
+    by_rule = Counter(w.rule for w in warnings)
+    print(f"共 {len(warnings)} 条提醒（" + "，".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())) + "）。")
+    return 1 if strict else 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    try:
+        added = add_entry(args.library, args.kind, args.category, args.title, owner=args.owner, entry_id=args.entry_id)
+    except NewEntryError as exc:
+        print(str(exc), file=sys.stderr)
         return 1
-    counts = loaded.count_by_kind()
-    summary = "，".join(f"{KIND_TITLES[k]} {n} 条" for k, n in counts.items())
-    print(f"话术库校验通过：{len(loaded.categories)} 个分类，{len(loaded.entries)} 条（{summary}）。")
+    print(describe(added, Path.cwd()))
+    return 0
+
+
+def run_stats(library: Path, as_json: bool) -> int:
+    loaded = load_or_report(library)
+    if loaded is None:
+        return 1
+    stats = library_stats(loaded, review.today())
+    print(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
+    return 0
+
+
+def run_schema(output: Path, check: bool) -> int:
+    text = schema_text()
+    if check:
+        if output.exists() and output.read_text(encoding="utf-8") == text:
+            print(f"{output} 是最新的。")
+            return 0
+        print(f"{output} 不是最新的，请运行 huashu schema 重新生成。", file=sys.stderr)
+        return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"已生成 {output}。")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "validate":
-        return run_validate(args.library)
-    if args.command == "cards":
-        return run_cards(args.pdf, args.size, args.pinyin, args.config)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # `huashu lint | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        if args.command == "validate":
+            return run_validate(args.paths)
+        if args.command == "lint":
+            return run_lint(args.paths, args.strict)
+        if args.command == "new":
+            return run_new(args)
+        if args.command == "stats":
+            return run_stats(args.library, args.json)
+        if args.command == "schema":
+            return run_schema(args.output, args.check)
+        if args.command == "cards":
+            return run_cards(args.pdf, args.size, args.pinyin, args.config)
+    except TargetError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     _parser().print_help()
     return 2
 

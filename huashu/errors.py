@@ -1,4 +1,7 @@
-"""The one error type: a problem in the library, pointing at file, line, column and field."""
+"""The one error type: a problem in the library, pointing at file, line, column and field.
+
+Lint warnings are the same type with `rule` set: one format for editors to read
+and for editors' tools to parse."""
 
 from __future__ import annotations
 
@@ -17,10 +20,12 @@ class LibraryError:
     column: int
     path: str
     message: str
+    rule: str = ""  # set on lint warnings: the rule's name, to look up or switch off
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text} [{self.rule}]" if self.rule else text
 
 
 class LibraryInvalid(Exception):

@@ -21,14 +21,28 @@ CategoryId = NewType("CategoryId", str)
 # A reference to a category by its id; checked against categories.yaml.
 CategoryRef = NewType("CategoryRef", str)
 CardId = NewType("CardId", str)
+# How long a review stays valid: "6个月", "90天", "2周", "1年" (or 6 months, 90 days…).
+ReviewPeriod = NewType("ReviewPeriod", str)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
+REVIEW_PERIOD_PATTERN = r"^\s*(\d+)\s*(天|日|周|星期|个月|月|年|days?|weeks?|months?|years?)\s*$"
+DEFAULT_REVIEW_PERIOD = "12个月"
 
 Channel = Literal["phone", "chat", "counter"]
 Section = Literal["phrases", "procedures", "standards", "faq"]
 Kind = Literal["phrase", "procedure", "faq"]
 CardSize = Literal["a6", "a5"]
+# The rules of `huashu lint` (huashu.lint implements one check per name).
+LintRule = Literal[
+    "forbidden-wording",
+    "near-duplicate",
+    "too-long-for-card",
+    "review-overdue",
+    "undeclared-placeholder",
+    "unused-placeholder",
+    "unfinished",
+]
 # Ids of cards made automatically (one per procedure, one per phrase category).
 AUTO_CARD_PREFIX = "auto-"
 
@@ -109,8 +123,12 @@ class Entry:
     tags: list[str] = spec("标签", default=[])
     owner: str = spec("负责人或负责小组", required=True, inherit=True)
     reviewed: datetime.date = spec("最近复核日期（YYYY-MM-DD）", required=True, inherit=True)
+    review_in: ReviewPeriod = spec(
+        "复核周期：复核后多久要再复核，如 6个月、90天、1年（默认 12个月）", default=DEFAULT_REVIEW_PERIOD, inherit=True
+    )
     related: list[EntryRef] = spec("相关条目 id", default=[])
     note: str = spec("备注", default="", multiline=True)
+    lint_ignore: list[LintRule] = spec("这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[])
     origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
 
 
@@ -125,6 +143,10 @@ class Phrase(Entry):
     variants: list[str] = spec("其他说法", default=[])
     avoid: bool = spec("服务忌语/负面语言：true 表示这句话不能说", default=False)
     instead: str = spec("忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True)
+    detect: list[str] = spec(
+        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则用 text 和 variants 的每个分句",
+        default=[],
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +207,7 @@ class FileDefaults:
     category: CategoryId | None = spec("默认分类 id", default=None)
     owner: str | None = spec("默认负责人", default=None)
     reviewed: datetime.date | None = spec("默认复核日期", default=None)
+    review_in: ReviewPeriod | None = spec("默认复核周期，如 6个月", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)

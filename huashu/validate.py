@@ -19,7 +19,7 @@ from typing import Any, Literal, Union
 
 import yaml
 
-from huashu import model
+from huashu import model, review
 from huashu.errors import LibraryError, LibraryInvalid
 from huashu.load import CARDS_FILE, CATEGORY_FILE, ROOT_FILES, SourceFile, display_name, find_library_files, load_file
 from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Origin
@@ -127,6 +127,8 @@ class _FileConverter:
             return node.value.lower() in ("true", "yes", "on")
         if hint is datetime.date:
             return self.convert_date(node, path)
+        if hint is model.ReviewPeriod:
+            return self.convert_period(node, path)
         if hint in (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId):
             return self.convert_id(node, hint, path)
         if dataclasses.is_dataclass(hint):
@@ -154,6 +156,12 @@ class _FileConverter:
         if hint is model.CategoryRef:
             self.out.category_uses.append(mention)
         return value
+
+    def convert_period(self, node: yaml.Node, path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is _INVALID or review.parse_period(value) is not None:
+            return value
+        return self.error(node, path, f"复核周期“{value}”无效，应写成 6个月、90天、2周 或 1年")
 
     def convert_choice(self, node: yaml.Node, choices: tuple[str, ...], path: str) -> Any:
         value = self.convert_text(node, path)
@@ -293,6 +301,10 @@ class _FileConverter:
             )
             if avoid_true and "instead" not in given:
                 self.error(avoid, _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
+            if "detect" in given and not avoid_true:
+                self.error(
+                    given["detect"][0], _join(path, "detect"), "detect 只用于忌语；请同时写 avoid: true，或删除 detect"
+                )
             if "instead" in given and not avoid_true:
                 self.error(
                     given["instead"][0],
@@ -332,6 +344,8 @@ class _FileConverter:
             converted = self.convert_record(given["defaults"][1], model.FileDefaults, "defaults", {})
             if converted is not _INVALID:
                 defaults = {k: v for k, v in dataclasses.asdict(converted).items() if v is not None}
+            else:  # keep the defaults that are fine, so one bad line is not repeated in every entry
+                defaults = _usable_defaults(given["defaults"][1], self.name)
                 if "category" in defaults:
                     node = _field_node(given["defaults"][1], "category")
                     self.out.category_uses.append(
@@ -366,6 +380,21 @@ def _record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Fie
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     return hints, known
+
+
+def _usable_defaults(node: yaml.Node, name: str) -> dict[str, Any]:
+    """The fields of a broken `defaults:` block that convert on their own (errors already reported)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    hints, _ = _record_fields(model.FileDefaults)
+    quiet = _FileConverter(name, _Collector())
+    usable = {}
+    for key_node, value_node in node.value:
+        if key_node.value in hints:
+            value = quiet.convert(value_node, hints[key_node.value], "")
+            if value is not _INVALID and value is not None:
+                usable[key_node.value] = value
+    return usable
 
 
 def _note_list_ids(converter: _FileConverter, root: yaml.Node, key: str, into: list[_Mention]) -> None:

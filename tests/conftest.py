@@ -18,6 +18,25 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECT_PARTS = ("mkdocs.yml", "hooks", "overrides", "docs")
 
 
+def assemble_library(tmp_path: Path, case: str | None = None, cases: str = "invalid") -> Path:
+    """The valid base library, with a fixture case's files laid over it (fixtures/<cases>/<case>)."""
+    library = tmp_path / "scripts_library"
+    shutil.copytree(FIXTURES / "base_library", library)
+    if case:
+        case_dir = FIXTURES / cases / case
+        for path in case_dir.rglob("*"):
+            relative = path.relative_to(case_dir)
+            if path.is_dir() or relative.name in ("expected.txt", "_remove"):
+                continue
+            (library / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, library / relative)
+        remove = case_dir / "_remove"
+        if remove.exists():
+            for name in remove.read_text(encoding="utf-8").split():
+                (library / name).unlink()
+    return library
+
+
 def make_project(root: Path, library: Path | None = None) -> Path:
     """A copy of this repository's site setup in `root`, with `library` as its scripts_library."""
     root.mkdir(parents=True, exist_ok=True)

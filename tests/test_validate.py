@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, assemble_library
 
 from huashu import model
 from huashu.errors import LibraryInvalid
@@ -17,25 +16,6 @@ from huashu.load import MAX_FILE_BYTES
 from huashu.validate import load_library
 
 INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
-
-
-def assemble_library(tmp_path: Path, case: str | None = None) -> Path:
-    """The valid base library, with a broken case's files laid over it."""
-    library = tmp_path / "scripts_library"
-    shutil.copytree(FIXTURES / "base_library", library)
-    if case:
-        case_dir = FIXTURES / "invalid" / case
-        for path in case_dir.rglob("*"):
-            relative = path.relative_to(case_dir)
-            if path.is_dir() or relative.name in ("expected.txt", "_remove"):
-                continue
-            (library / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, library / relative)
-        remove = case_dir / "_remove"
-        if remove.exists():
-            for name in remove.read_text(encoding="utf-8").split():
-                (library / name).unlink()
-    return library
 
 
 def error_lines(library: Path, base: Path) -> list[str]:

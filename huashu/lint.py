@@ -1,0 +1,354 @@
+"""Lint: what a valid library may still get wrong, as warnings for editors.
+
+Validation refuses what cannot be built; lint points at what should not be
+said or kept: forbidden wording inside ordinary phrases, duplicates, phrases
+too long to read off a card, stale entries, placeholders nobody explained and
+scaffolding `huashu new` left unfilled. Every warning is a LibraryError with
+`rule` set, located at the exact text it is about.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import typing
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import opencc
+import yaml
+
+from huashu import cards, model, review
+from huashu.errors import LibraryError
+from huashu.load import load_file
+from huashu.model import Entry, Faq, Library, Phrase, Procedure
+
+RULE_TITLES: dict[str, str] = {
+    "forbidden-wording": "话术里含有服务忌语",
+    "near-duplicate": "重复或几乎相同的话术",
+    "too-long-for-card": "话术太长，一张卡片上读不完",
+    "review-overdue": "已过复核日期",
+    "undeclared-placeholder": "用了占位符却没在 placeholders 里说明",
+    "unused-placeholder": "placeholders 里说明了却没用到的占位符",
+    "unfinished": "还有“待填写”的内容",
+}
+assert set(RULE_TITLES) == set(typing.get_args(model.LintRule)), "every rule in the model has a check here"
+
+# What `huashu new` writes where the editor still has to fill something in.
+UNFINISHED_MARK = "待填写"
+# Two phrases this similar (difflib ratio, after normalising) say the same thing.
+SIMILARITY = 0.9
+# Below this length only identical texts count as duplicates: short phrases
+# ("好的。" / "好的！") differ in too few characters for a ratio to mean anything.
+MIN_FUZZY_LENGTH = 8
+# A phrase should be read at a glance: at most this share of an A6 card.
+MAX_CARD_SHARE = 0.25
+# Clauses of a forbidden phrase shorter than this are too common to flag ("喂").
+MIN_CLAUSE_LENGTH = 3
+
+# "不要说“我不知道”" quotes forbidden wording to warn against it: not a use of it.
+_QUOTED_AS_FORBIDDEN = re.compile(r"(不要|不能|不可|不许|不准|别|切忌|忌|避免|禁止|不)(再)?(说|讲|用|回答)$")
+_CLAUSE_SPLIT = re.compile(r"[，。！？；、,.!?;:：…\s]+")
+_PLACEHOLDER = re.compile(model.PLACEHOLDER_PATTERN)
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """A piece of text an agent says, with where it sits in its entry."""
+
+    entry: Entry
+    path: str  # inside the entry, e.g. "variants[1]" or "steps[2].say"
+    text: str
+
+
+def fold(text: str) -> str:
+    """Text compared by meaning: simplified, full-width folded, lower case, no punctuation or spaces."""
+    simplified = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text)).lower()
+    return "".join(c for c in simplified if not unicodedata.category(c).startswith(("P", "Z", "S", "C")))
+
+
+def spoken_texts(library: Library) -> Iterator[Spoken]:
+    """Everything meant to be said to a customer, except the forbidden phrases themselves."""
+    for entry in library.entries:
+        if isinstance(entry, Phrase):
+            if entry.avoid:
+                yield Spoken(entry, "instead", entry.instead)
+                continue
+            yield Spoken(entry, "text", entry.text)
+            for i, variant in enumerate(entry.variants):
+                yield Spoken(entry, f"variants[{i}]", variant)
+        elif isinstance(entry, Procedure):
+            for i, step in enumerate(entry.steps):
+                if step.say:
+                    yield Spoken(entry, f"steps[{i}].say", step.say)
+        elif isinstance(entry, Faq):
+            yield Spoken(entry, "answer", entry.answer)
+
+
+# --- rules ---------------------------------------------------------------------
+# Each rule yields (entry, path inside the entry, message).
+Finding = tuple[Entry, str, str]
+
+
+def forbidden_words(library: Library) -> dict[str, Phrase]:
+    """Folded forbidden wording → the forbidden phrase it comes from."""
+    words: dict[str, Phrase] = {}
+    for entry in library.entries:
+        if isinstance(entry, Phrase) and entry.avoid:
+            if entry.detect:
+                candidates = entry.detect
+            else:
+                candidates = [c for t in (entry.text, *entry.variants) for c in _CLAUSE_SPLIT.split(t)]
+            for candidate in candidates:
+                word = fold(candidate)
+                if len(word) >= (1 if entry.detect else MIN_CLAUSE_LENGTH):
+                    words.setdefault(word, entry)
+    return words
+
+
+def check_forbidden_wording(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    words = forbidden_words(library)
+    if not words:
+        return
+    # One alternation, longest first, so "我不能给您办" wins over "我不能".
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+    for spoken in spoken_texts(library):
+        folded = fold(spoken.text)
+        match = next(
+            (m for m in pattern.finditer(folded) if not _QUOTED_AS_FORBIDDEN.search(folded[: m.start()])), None
+        )
+        if match:
+            source = words[match.group(0)]
+            yield (
+                spoken.entry,
+                spoken.path,
+                f"含有服务忌语“{match.group(0)}”（见 {source.id}：{source.text}），建议说：{source.instead}",
+            )
+
+
+def check_near_duplicates(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    """Phrase texts and variants that say the same; each reported once, at the later one."""
+    seen: list[tuple[str, Spoken]] = []
+    exact: dict[tuple[bool, str], Spoken] = {}
+    by_bigram: dict[tuple[bool, str], list[int]] = defaultdict(list)
+    for spoken in _phrase_texts(library):
+        avoid = typing.cast(Phrase, spoken.entry).avoid
+        folded = fold(spoken.text)
+        if not folded:
+            continue
+        earlier = exact.get((avoid, folded))
+        if earlier is None and len(folded) >= MIN_FUZZY_LENGTH:
+            earlier = _similar_earlier(folded, avoid, seen, by_bigram)
+        if earlier is not None:
+            if "near-duplicate" not in earlier.entry.lint_ignore:  # a pair kept on purpose, from either side
+                how = "相同" if fold(earlier.text) == folded else "几乎相同"
+                where = "本条" if earlier.entry is spoken.entry else f" {earlier.entry.id} "
+                yield spoken.entry, spoken.path, f"与{where}的 {earlier.path} {how}：“{earlier.text}”"
+            continue
+        exact[(avoid, folded)] = spoken
+        for bigram in set(_bigrams(folded)):
+            by_bigram[(avoid, bigram)].append(len(seen))
+        seen.append((folded, spoken))
+
+
+def _phrase_texts(library: Library) -> Iterator[Spoken]:
+    for entry in library.entries:
+        if isinstance(entry, Phrase):
+            yield Spoken(entry, "text", entry.text)
+            for i, variant in enumerate(entry.variants):
+                yield Spoken(entry, f"variants[{i}]", variant)
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def _similar_earlier(
+    folded: str, avoid: bool, seen: list[tuple[str, Spoken]], by_bigram: dict[tuple[bool, str], list[int]]
+) -> Spoken | None:
+    """The first earlier text at least SIMILARITY alike; candidates share most bigrams,
+    so the exact ratio is computed for a handful of texts, not the whole library."""
+    bigrams = set(_bigrams(folded))
+    shared: Counter[int] = Counter()
+    for bigram in bigrams:
+        shared.update(by_bigram.get((avoid, bigram), ()))
+    needed = len(bigrams) * (2 * SIMILARITY - 1)  # fewer shared bigrams cannot reach the ratio
+    for index, count in sorted(shared.items()):
+        if count < needed:
+            continue
+        other, spoken = seen[index]
+        if difflib.SequenceMatcher(None, folded, other, autojunk=False).ratio() >= SIMILARITY:
+            return spoken
+    return None
+
+
+def check_card_length(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    for entry in library.entries:
+        if isinstance(entry, Phrase):
+            share = cards.share_of_card(entry, library, "a6")
+            if share > MAX_CARD_SHARE:
+                message = (
+                    f"话术太长：单独一条就占 A6 卡片的 {share:.0%}（上限 {MAX_CARD_SHARE:.0%}），"
+                    "通话中难以一眼读完；请精简，或拆成几条话术"
+                )
+                yield entry, "text", message
+
+
+def check_review_dates(library: Library, today: datetime.date) -> Iterator[Finding]:
+    for entry in library.entries:
+        status = review.review_status(entry, today)
+        if status.overdue:
+            message = (
+                f"已过复核日期：上次复核 {entry.reviewed}，复核周期 {entry.review_in}，应在 {status.due} 前复核"
+                f"（已超过 {-status.days_left} 天）；负责人：{entry.owner}"
+            )
+            yield entry, "reviewed", message
+
+
+def _placeholder_uses(entry: Phrase) -> Iterator[tuple[str, str]]:
+    for path, text in (("text", entry.text), ("instead", entry.instead)):
+        for name in _PLACEHOLDER.findall(text):
+            yield path, name
+    for i, variant in enumerate(entry.variants):
+        for name in _PLACEHOLDER.findall(variant):
+            yield f"variants[{i}]", name
+
+
+def check_undeclared_placeholders(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    for entry in library.entries:
+        if isinstance(entry, Phrase):
+            reported = set()
+            for path, name in _placeholder_uses(entry):
+                if name not in entry.placeholders and name not in reported:
+                    reported.add(name)
+                    yield entry, path, f"占位符 {{{name}}} 没有说明：请在 placeholders 里写上 {name}: 填什么"
+
+
+def check_unused_placeholders(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    for entry in library.entries:
+        if isinstance(entry, Phrase):
+            used = {name for _, name in _placeholder_uses(entry)}
+            for name in entry.placeholders:
+                if name not in used:
+                    yield (
+                        entry,
+                        f"placeholders.{name}",
+                        f"占位符 {{{name}}} 在话术中没有用到，请删除这条说明或在话术里用上",
+                    )
+
+
+def check_unfinished(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    for entry in library.entries:
+        for path, text in _texts_of(entry):
+            if UNFINISHED_MARK in text:
+                yield entry, path, f"还有“{UNFINISHED_MARK}”：请写好内容再提交"
+
+
+def _texts_of(entry: Entry) -> Iterator[tuple[str, str]]:
+    """Every text field of an entry, with its path (the fields the model declares, in order)."""
+    for name, value in vars(entry).items():
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    yield f"{name}[{i}]", item
+                elif isinstance(item, model.Step):
+                    for step_field in ("do", "say", "limit"):
+                        yield f"{name}[{i}].{step_field}", getattr(item, step_field)
+
+
+CHECKS: dict[str, Callable[[Library, datetime.date], Iterator[Finding]]] = {
+    "forbidden-wording": check_forbidden_wording,
+    "near-duplicate": check_near_duplicates,
+    "too-long-for-card": check_card_length,
+    "review-overdue": check_review_dates,
+    "undeclared-placeholder": check_undeclared_placeholders,
+    "unused-placeholder": check_unused_placeholders,
+    "unfinished": check_unfinished,
+}
+assert set(CHECKS) == set(RULE_TITLES)
+
+
+def lint_library(library: Library, base: Path, today: datetime.date | None = None) -> list[LibraryError]:
+    """Every warning for a validated library, in reading order.
+
+    Args:
+        base: Folder the library's file names are relative to (as given to load_library).
+        today: The date review dates are checked against (default: the build's date).
+    """
+    today = today or review.today()
+    locator = _Locator(base)
+    warnings = []
+    for rule, check in CHECKS.items():
+        for entry, path, message in check(library, today):
+            if rule in entry.lint_ignore:
+                continue
+            line, column, field_path = locator.find(entry, path)
+            assert entry.origin is not None
+            warnings.append(LibraryError(entry.origin.file, line, column, field_path, f"{entry.id}：{message}", rule))
+    return sorted(warnings)
+
+
+class _Locator:
+    """Finds the line of a field inside an entry, re-reading only files that have warnings."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.entry_nodes: dict[str, dict[tuple[int, int], tuple[str, yaml.MappingNode]]] = {}
+        self.defaults: dict[str, yaml.Node | None] = {}
+
+    def _index(self, file: str) -> None:
+        if file in self.entry_nodes:
+            return
+        source, _ = load_file(self.base / file, file)
+        nodes: dict[tuple[int, int], tuple[str, yaml.MappingNode]] = {}
+        self.defaults[file] = None
+        if source and isinstance(source.root, yaml.MappingNode):
+            for key, value in source.root.value:
+                if key.value == "defaults":
+                    self.defaults[file] = value
+                if key.value == "entries" and isinstance(value, yaml.SequenceNode):
+                    for i, item in enumerate(value.value):
+                        mark = item.start_mark
+                        nodes[(mark.line + 1, mark.column + 1)] = (f"entries[{i}]", item)
+        self.entry_nodes[file] = nodes
+
+    def find(self, entry: Entry, path: str) -> tuple[int, int, str]:
+        """Line, column and full field path of `path` inside `entry` (the entry's own
+        position, or its file's defaults, when the field is not written there)."""
+        origin = entry.origin
+        assert origin is not None
+        self._index(origin.file)
+        entry_path, node = self.entry_nodes[origin.file].get((origin.line, origin.column), ("", None))
+        target = _walk(node, path) if node is not None else None
+        if target is None:
+            defaults = self.defaults.get(origin.file)
+            inherited = _walk(defaults, path) if defaults is not None else None
+            full_path = f"{entry_path}.{path}" if entry_path else path
+            if inherited is not None:  # the line that sets it for the whole file
+                return inherited.start_mark.line + 1, inherited.start_mark.column + 1, f"{full_path}（defaults）"
+            return origin.line, origin.column, full_path
+        return target.start_mark.line + 1, target.start_mark.column + 1, f"{entry_path}.{path}"
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _walk(node: yaml.Node, path: str) -> yaml.Node | None:
+    for name, index in _PATH_PART.findall(path):
+        if name and isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == name), None)
+        elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            found = node.value[int(index)]
+        else:
+            found = None
+        if found is None:
+            return None
+        node = found
+    return node

@@ -1,0 +1,194 @@
+"""`huashu new`: add a correctly shaped entry to the right file, keeping the file as written.
+
+The file is edited with ruamel.yaml's round-trip mode, so comments, quoting,
+flow lists and blank lines stay byte for byte; only the new entry is added.
+Fields the editor must still write hold lint's "待填写" mark, so `huashu lint`
+keeps reminding until they are filled.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from huashu import model, review
+from huashu.errors import LibraryInvalid
+from huashu.lint import UNFINISHED_MARK
+from huashu.load import display_name
+from huashu.model import Category, Library
+from huashu.validate import load_library
+
+# Where a new file for a category goes, by the category's section.
+SECTION_FOLDERS = {"phrases": "phrases", "procedures": "procedures", "standards": "standards", "faq": "faq"}
+
+
+class NewEntryError(Exception):
+    """Why an entry could not be added; the message is for the editor."""
+
+
+@dataclass(frozen=True)
+class AddedEntry:
+    entry_id: str
+    file: Path
+    line: int
+    created_file: bool
+
+
+def _fresh_id(library: Library, category_id: str) -> str:
+    number = 1 + sum(1 for e in library.entries if e.category == category_id)
+    while f"{category_id}-{number}" in library.by_id:
+        number += 1
+    return f"{category_id}-{number}"
+
+
+def _target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
+    """The file holding most entries of this category and kind; else of this category; else a new one."""
+    same_kind = Counter(
+        e.origin.file for e in library.entries if e.category == category.id and e.kind == kind and e.origin
+    )
+    same_category = Counter(e.origin.file for e in library.entries if e.category == category.id and e.origin)
+    for counts in (same_kind, same_category):
+        if counts:
+            # most_common keeps first-seen order on ties: the file that comes first in the library
+            return base / counts.most_common(1)[0][0]
+    return library_dir / SECTION_FOLDERS[category.section] / f"{category.id}.yaml"
+
+
+def _kind_fields(kind: str) -> CommentedMap:
+    body = CommentedMap()
+    if kind == "phrase":
+        body["text"] = UNFINISHED_MARK
+        body["when"] = UNFINISHED_MARK
+    elif kind == "procedure":
+        step = CommentedMap()
+        step["do"] = UNFINISHED_MARK
+        body["summary"] = UNFINISHED_MARK
+        body["steps"] = CommentedSeq([step])
+    else:
+        body["question"] = UNFINISHED_MARK
+        body["answer"] = UNFINISHED_MARK
+    return body
+
+
+def _new_entry(
+    entry_id: str, kind: str, title: str, category: str, owner: str, today: datetime.date, defaults: dict
+) -> CommentedMap:
+    """The entry's fields in the order the bundled library writes them; what the file's
+    defaults already give is left out."""
+    entry = CommentedMap()
+    entry["id"] = entry_id
+    if defaults.get("kind") != kind:
+        entry["kind"] = kind
+    entry["title"] = title
+    if defaults.get("category") != category:
+        entry["category"] = category
+    entry.update(_kind_fields(kind))
+    if defaults.get("owner") != owner:
+        entry["owner"] = owner
+    if defaults.get("reviewed") != today:
+        entry["reviewed"] = today
+    return entry
+
+
+def _round_trip_yaml(text: str) -> tuple[YAML, object]:
+    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    yaml = YAML()  # round-trip mode
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line
+    yaml.indent(mapping=2, sequence=indent or 4, offset=block_seq_indent or 2)
+    return yaml, yaml.load(text)
+
+
+def _owner_for(library: Library, category_id: str, given: str | None) -> str:
+    if given:
+        return given
+    owners = Counter(e.owner for e in library.entries if e.category == category_id)
+    if not owners:
+        raise NewEntryError("这个分类还没有条目，请用 --owner 指定负责人")
+    return owners.most_common(1)[0][0]
+
+
+def add_entry(
+    library_dir: Path,
+    kind: str,
+    category_id: str,
+    title: str,
+    *,
+    owner: str | None = None,
+    entry_id: str | None = None,
+    base: Path | None = None,
+    today: datetime.date | None = None,
+) -> AddedEntry:
+    """Append a new entry to the library and check the library still validates."""
+    base = base or Path.cwd()
+    today = today or review.today()
+    try:
+        library = load_library(library_dir, base=base)
+    except LibraryInvalid as exc:
+        raise NewEntryError("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+    category = library.category_by_id.get(category_id)
+    if category is None:
+        known = "、".join(c.id for c in library.categories)
+        raise NewEntryError(f"分类“{category_id}”不存在；可用的分类：{known}")
+    if entry_id is not None and not re.match(model.ID_PATTERN, entry_id):
+        raise NewEntryError(f"“{entry_id}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard")
+    if entry_id is not None and entry_id in library.by_id:
+        raise NewEntryError(f"条目 id “{entry_id}”已经存在")
+    entry_id = entry_id or _fresh_id(library, category_id)
+    owner = _owner_for(library, category_id, owner)
+    path = _target_file(library, library_dir, base, category, kind)
+    created = not path.exists()
+    original = None if created else path.read_bytes()
+    yaml, data = _round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
+    if created:
+        data = _new_file(kind, category, owner, today)
+    defaults = dict(data.get("defaults") or {})
+    data["entries"].append(_new_entry(entry_id, kind, title, category_id, owner, today, defaults))
+    out = io.StringIO()
+    yaml.dump(data, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_like_original(out.getvalue(), original))
+    try:
+        load_library(library_dir, base=base)
+    except LibraryInvalid as exc:  # pragma: no cover - a bug in this module, never the editor's fault
+        if original is None:
+            path.unlink()
+        else:
+            path.write_bytes(original)
+        raise NewEntryError("新条目没有通过校验，文件已恢复原样：\n" + exc.report()) from None
+    line = next(i for i, row in enumerate(out.getvalue().splitlines(), 1) if row.strip() in (f"- id: {entry_id}",))
+    return AddedEntry(entry_id, path, line, created)
+
+
+def _like_original(text: str, original: bytes | None) -> bytes:
+    """Keep the file's byte-order mark and line endings (Windows editors write CRLF)."""
+    if original and b"\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    encoded = text.encode("utf-8")
+    return codecs.BOM_UTF8 + encoded if original and original.startswith(codecs.BOM_UTF8) else encoded
+
+
+def _new_file(kind: str, category: Category, owner: str, today: datetime.date) -> CommentedMap:
+    data = CommentedMap()
+    data.yaml_set_start_comment(f"{category.title}（由 huashu new 创建）")
+    data["defaults"] = CommentedMap([("kind", kind), ("category", category.id), ("owner", owner), ("reviewed", today)])
+    data["entries"] = CommentedSeq()
+    return data
+
+
+def describe(added: AddedEntry, base: Path) -> str:
+    where = display_name(added.file, base)
+    made = "（新建文件）" if added.created_file else ""
+    return (
+        f"已添加条目 {added.entry_id}：{where}:{added.line}{made}\n"
+        f"请把“{UNFINISHED_MARK}”换成内容，然后运行 huashu validate 和 huashu lint。"
+    )

@@ -1,0 +1,138 @@
+"""JSON Schema for editors, generated from the content model.
+
+VS Code's YAML extension (yaml-language-server) reads it to complete field
+names and flag mistakes as the editor types. The schema is derived from the
+dataclasses in `huashu.model` (types, titles, required fields); the few rules
+that tie one field to another are added here, mirroring
+`huashu.validate.check_rules`. Checks that need the whole library (unique ids,
+references) stay with `huashu validate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import types
+import typing
+from typing import Any, Literal, Union
+
+from huashu import model
+
+SCHEMA_PATH = "schema/huashu-library.schema.json"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+# YAML turns 42 or 3.5 into numbers; validation accepts them as text, so does the schema.
+_TEXT = {"type": ["string", "number"], "pattern": r"\S"}
+_ID_TYPES = (model.EntryId, model.EntryRef, model.PhraseRef, model.CategoryId, model.CategoryRef, model.CardId)
+# Lists that make no sense empty (validation says "列表不能为空" for the same ones).
+_NON_EMPTY_LISTS = ("steps", "entries", "categories")
+
+
+def _type_schema(hint: Any) -> dict[str, Any]:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        real = [a for a in args if a is not type(None)]
+        if len(real) == 1:
+            return _type_schema(real[0])
+        return {"anyOf": [_type_schema(a) for a in real]}
+    if origin is Literal:
+        return {"enum": list(args)}
+    if origin is list:
+        return {"type": "array", "items": _type_schema(args[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": dict(_TEXT)}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is datetime.date:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    if hint in _ID_TYPES:
+        return {"type": "string", "pattern": model.ID_PATTERN}
+    if hint is model.ReviewPeriod:
+        return {"type": "string", "pattern": model.REVIEW_PERIOD_PATTERN}
+    if dataclasses.is_dataclass(hint):
+        return {"$ref": f"#/definitions/{hint.__name__}"}
+    return dict(_TEXT)
+
+
+def _record_schema(cls: type, inherited_optional: bool = False) -> dict[str, Any]:
+    """An object with the dataclass's fields; fields a file's defaults may supply are not required."""
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    required = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        schema = _type_schema(hints[f.name])
+        if f.name in _NON_EMPTY_LISTS and schema.get("type") == "array":
+            schema["minItems"] = 1
+        properties[f.name] = {"description": f.metadata["title"], **schema}
+        if f.metadata.get("required") and not (inherited_optional and f.metadata.get("inherit")):
+            required.append(f.name)
+    record: dict[str, Any] = {
+        "type": "object",
+        "description": (cls.__doc__ or "").strip().splitlines()[0],
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        record["required"] = required
+    return record
+
+
+def _entry_schema(kind: str, cls: type) -> dict[str, Any]:
+    schema = _record_schema(cls, inherited_optional=True)
+    schema["title"] = model.KIND_TITLES[kind]
+    schema["properties"]["kind"] = {**schema["properties"]["kind"], "const": kind}
+    return schema
+
+
+def _cross_field_rules(definitions: dict[str, Any]) -> None:
+    """The rules validate.check_rules writes out, where JSON Schema can say them."""
+    avoid_true = {"properties": {"avoid": {"const": True}}, "required": ["avoid"]}
+    definitions["Phrase"]["allOf"] = [
+        {"if": avoid_true, "then": {"required": ["instead"]}},
+        {"if": {"anyOf": [{"required": ["instead"]}, {"required": ["detect"]}]}, "then": avoid_true},
+    ]
+    definitions["Step"]["not"] = {"required": ["say", "phrase"]}
+    card = definitions["Card"]
+    card["anyOf"] = [{"required": ["entries"]}, {"required": ["categories"]}]
+    card["properties"]["id"]["not"] = {"pattern": f"^{model.AUTO_CARD_PREFIX}"}
+    category_id = definitions["Category"]["properties"]["id"]
+    category_id["not"] = {"enum": sorted(model.RESERVED_CATEGORY_IDS)}
+
+
+def library_schema() -> dict[str, Any]:
+    """One schema for every library file; which shape applies follows from the top-level key."""
+    definitions: dict[str, Any] = {}
+    for cls in (model.Category, model.Card, model.Step, model.FileDefaults):
+        definitions[cls.__name__] = _record_schema(cls)
+    for kind, cls in model.ENTRY_CLASSES.items():
+        definitions[cls.__name__] = _entry_schema(kind, cls)
+    entry_file = _record_schema(model.EntryFile)
+    entry_file["properties"]["entries"]["items"] = {
+        "anyOf": [{"$ref": f"#/definitions/{cls.__name__}"} for cls in model.ENTRY_CLASSES.values()]
+    }
+    definitions["EntryFile"] = entry_file
+    definitions["CategoryFile"] = _record_schema(model.CategoryFile)
+    definitions["CardFile"] = _record_schema(model.CardFile)
+    _cross_field_rules(definitions)
+    return {
+        "$schema": DRAFT,
+        "title": "huashu 话术库文件",
+        "description": "scripts_library/ 中的 YAML：categories.yaml、cards.yaml 或条目文件（由 huashu schema 生成，请勿手改）",
+        "if": {"type": "object", "required": ["categories"]},
+        "then": {"$ref": "#/definitions/CategoryFile"},
+        "else": {
+            "if": {"type": "object", "required": ["cards"]},
+            "then": {"$ref": "#/definitions/CardFile"},
+            "else": {"$ref": "#/definitions/EntryFile"},
+        },
+        "definitions": definitions,
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed: stable key order and a final newline, so a rebuild is a no-op."""
+    return json.dumps(library_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,115 @@
+"""`huashu new`: a fresh, valid entry in the right file; the rest of the file untouched."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURES, assemble_library
+from test_lint import TODAY, lint_lines, run_cli
+
+from huashu.validate import load_library
+
+
+def added_lines(before: bytes, after: bytes) -> list[str]:
+    """Lines `after` has that `before` lacks; fails if anything of `before` changed or went."""
+    old, new = before.decode("utf-8").splitlines(keepends=True), after.decode("utf-8").splitlines(keepends=True)
+    added = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        assert tag in ("equal", "insert"), f"existing lines changed: {old[i1:i2]!r} -> {new[j1:j2]!r}"
+        if tag == "insert":
+            added += new[j1:j2]
+    return added
+
+
+def test_new_phrase_keeps_a_commented_file_byte_for_byte(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    (library / "phrases.yaml").unlink()  # the commented file is now the greetings file
+    shutil.copy(FIXTURES / "new" / "commented.yaml", library / "greetings.yaml")
+    before = (library / "greetings.yaml").read_bytes()
+    result = run_cli("new", "phrase", "--category", "greetings", "--title", "午间问候", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = (library / "greetings.yaml").read_bytes()
+    added = added_lines(before, after)
+    assert after.startswith(before.split(b"# \xe6\x96\x87\xe4\xbb\xb6\xe6\x9c\xab")[0])  # up to the closing comment
+    new_entry = yaml.safe_load(textwrap.dedent("".join(added)))
+    # defaults give kind, category and owner; reviewed is today, which differs from the file's date
+    assert new_entry == [
+        {"id": "greetings-4", "title": "午间问候", "text": "待填写", "when": "待填写", "reviewed": TODAY}
+    ]
+    assert result.stdout.splitlines()[0].startswith("已添加条目 greetings-4：scripts_library/greetings.yaml:")
+    line = int(result.stdout.splitlines()[0].rsplit(":", 1)[1])
+    assert after.decode("utf-8").splitlines()[line - 1].strip() == "- id: greetings-4"
+    loaded = load_library(library, base=tmp_path)
+    assert loaded.by_id["greetings-4"].title == "午间问候"
+    assert any("[unfinished]" in w and "greetings-4" in w for w in lint_lines(library, tmp_path))
+
+
+def test_every_bundled_file_round_trips_unchanged(tmp_path: Path) -> None:
+    import io
+
+    from huashu.new_entry import _round_trip_yaml
+
+    for path in sorted((Path(__file__).parents[1] / "scripts_library").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        yaml_rt, data = _round_trip_yaml(text)
+        out = io.StringIO()
+        yaml_rt.dump(data, out)
+        assert out.getvalue() == text, path
+
+
+@pytest.mark.parametrize(
+    ("kind", "category", "file", "fields"),
+    [
+        ("procedure", "inbound", "procedures.yaml", {"summary", "steps"}),
+        ("faq", "questions", "faq.yaml", {"question", "answer"}),
+    ],
+)
+def test_new_procedure_and_faq_go_to_their_category_file(
+    tmp_path: Path, kind: str, category: str, file: str, fields: set[str]
+) -> None:
+    library = assemble_library(tmp_path)
+    before = (library / file).read_bytes()
+    result = run_cli("new", kind, "--category", category, "--title", "新条目", "--id", "brand-new", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    added = yaml.safe_load(textwrap.dedent("".join(added_lines(before, (library / file).read_bytes()))))
+    assert added[0]["id"] == "brand-new" and added[0]["kind"] == kind and added[0]["category"] == category
+    assert fields <= set(added[0])
+    assert load_library(library, base=tmp_path).by_id["brand-new"].kind == kind
+
+
+def test_new_entry_in_an_empty_category_creates_its_file(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    categories = library / "categories.yaml"
+    categories.write_text(
+        categories.read_text(encoding="utf-8") + "  - id: closings\n    title: 结束语\n    section: phrases\n",
+        encoding="utf-8",
+    )
+    result = run_cli("new", "phrase", "--category", "closings", "--title", "再见", "--owner", "培训组", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "scripts_library/phrases/closings.yaml" in result.stdout and "（新建文件）" in result.stdout
+    created = yaml.safe_load((library / "phrases" / "closings.yaml").read_text(encoding="utf-8"))
+    assert created["defaults"]["category"] == "closings"
+    assert created["entries"][0]["id"] == "closings-1"
+    assert load_library(library, base=tmp_path).by_id["closings-1"].owner == "培训组"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--category", "nowhere", "--title", "x"], "分类“nowhere”不存在；可用的分类：greetings、inbound、questions"),
+        (["--category", "greetings", "--title", "x", "--id", "hello"], "条目 id “hello”已经存在"),
+        (["--category", "greetings", "--title", "x", "--id", "Bad Id"], "“Bad Id”不是有效的 id"),
+    ],
+)
+def test_new_refuses_bad_requests_without_touching_files(tmp_path: Path, args: list[str], message: str) -> None:
+    library = assemble_library(tmp_path)
+    before = {p: p.read_bytes() for p in library.rglob("*.yaml")}
+    result = run_cli("new", "phrase", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in library.rglob("*.yaml")} == before
