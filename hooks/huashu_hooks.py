@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from huashu import site
 
-_library = None
+_handbook = None
+
+
+def on_startup(command, dirty):
+    site.note_command(command)
 
 
 def on_config(config):
-    global _library
-    _library = site.load_for_site(config)
-    site.set_navigation(config, _library)
+    global _handbook
+    _handbook = site.load_for_site(config)
+    site.set_navigation(config, _handbook)
     return config
 
 
 def on_files(files, config):
-    return site.add_generated_pages(files, config, _library)
+    return site.add_generated_pages(files, config, _handbook)
 
 
 def on_page_content(html, page, config, files):
@@ -23,4 +27,4 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_build(config):
-    site.write_search_index(config, _library)
+    site.write_search_index(config, _handbook)

@@ -7,6 +7,7 @@ always shown as text, never interpreted as Markup.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import posixpath
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup, escape
 
-from huashu import model
+from huashu import model, review
 from huashu.cards import PRINT_RUNS, build_cards, ruby_pairs
 from huashu.model import Category, Entry, Library
 
@@ -23,6 +24,8 @@ HOME_PAGE = "index.md"
 TAGS_PAGE = "tags/index.md"
 SEARCH_PAGE = "search/index.md"
 CARDS_PAGE = "cards/index.md"
+REVIEW_PAGE = "review/index.md"
+CHANGES_PAGE = "changes/index.md"
 # The default @page of a single-size print run (the "auto" run uses named pages per card);
 # the same sizes and margins as overrides/assets/cards.css.
 PAGE_RULES = {
@@ -121,9 +124,10 @@ def _environment() -> jinja2.Environment:
 class PageRenderer:
     """Renders every generated page of one library."""
 
-    def __init__(self, library: Library, links: PageLinks):
+    def __init__(self, library: Library, links: PageLinks, today: datetime.date | None = None):
         self.library = library
         self.links = links
+        self.today = today or review.today()
         self.env = _environment()
 
     def entry_link(self, from_uri: str, entry_id: str) -> str:
@@ -138,6 +142,8 @@ class PageRenderer:
             entry_link=lambda entry_id: self.entry_link(page_uri, entry_id),
             category_page=category_page,
             tags_page=TAGS_PAGE,
+            review_page=REVIEW_PAGE,
+            review_status=lambda entry: review.review_status(entry, self.today),
             **context,
         )
 
@@ -149,7 +155,20 @@ class PageRenderer:
             entries: list[Entry] = self.library.entries_in(category.id)
             result[uri] = self.render("category.md.jinja", uri, category=category, entries=entries)
         result[TAGS_PAGE] = self.render("tags.md.jinja", TAGS_PAGE)
+        result[REVIEW_PAGE] = self.render("review.md.jinja", REVIEW_PAGE, **self.review_context())
         return result
+
+    def changes_page(self, commits: list) -> str:
+        return self.render("changes.md.jinja", CHANGES_PAGE, commits=commits)
+
+    def review_context(self) -> dict[str, object]:
+        statuses = [review.review_status(e, self.today) for e in self.library.entries]
+        return {
+            "today": self.today,
+            "overdue": review.by_owner([s for s in statuses if s.overdue]),
+            "soon": review.by_owner([s for s in statuses if s.soon]),
+            "soon_days": review.SOON_DAYS,
+        }
 
     def card_pages(self, site_url: str = "") -> tuple[dict[str, str], dict[str, str], list]:
         """Every print run's cards page: its Markdown (with a slot), the cards' HTML for the
@@ -189,13 +208,16 @@ class PageRenderer:
         return site_url.rstrip("/") + "/" + path if site_url else path
 
 
-def navigation(library: Library, extra_nav: list | None = None) -> list:
-    """The site navigation: home, the library by section, tags, then hand-written pages."""
+def navigation(library: Library, extra_nav: list | None = None, with_changes: bool = False) -> list:
+    """The site navigation: home, the library by section, tags, review, changes, cards, then hand-written pages."""
     nav: list = [{"首页": HOME_PAGE}]
     for section, title in model.SECTION_TITLES.items():
         categories = library.categories_in(section)
         if categories:
             nav.append({title: [{c.title: category_page(c)} for c in categories]})
     nav.append({"标签索引": TAGS_PAGE})
+    nav.append({"待复核": REVIEW_PAGE})
+    if with_changes:
+        nav.append({"最近更新": CHANGES_PAGE})
     nav.append({"打印卡片": CARDS_PAGE})
     return nav + list(extra_nav or [])

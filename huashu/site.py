@@ -7,6 +7,8 @@ result back to MkDocs; no content logic lives here.
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -14,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from huashu import pages, search_index
+from huashu import changes, pages, search_index
 from huashu.errors import LibraryInvalid
 from huashu.model import Library
 from huashu.validate import load_library
@@ -39,27 +41,69 @@ def library_dir(config: MkDocsConfig) -> Path:
     return project / os.environ.get("HUASHU_LIBRARY", LIBRARY_FOLDER)
 
 
-def load_for_site(config: MkDocsConfig) -> Library:
-    """Load the library for a build; a broken library stops the build with every message."""
+@dataclass
+class Handbook:
+    """What one build knows about the library: its content and its recent history."""
+
+    library: Library
+    history: list[changes.CommitChanges] = field(default_factory=list)
+
+
+# Set by on_startup: under `mkdocs serve` a broken library keeps the last good one.
+_serving = False
+_last_good: Handbook | None = None
+BUILD_ERRORS_KEY = "huashu_build_errors"
+
+
+def note_command(command: str) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def load_for_site(config: MkDocsConfig) -> Handbook:
+    """Load the library for a build; a broken library stops the build with every message.
+
+    Under `mkdocs serve`, once a build has succeeded, a broken library does not stop
+    the build: the errors go to the terminal and to a banner on every page, and the
+    pages are built from the last library that was valid. (A failed rebuild would
+    leave MkDocs' dev server holding every page request until the next good one.)
+    """
+    global _last_good
     folder = library_dir(config)
     if str(folder) not in config.watch:
         config.watch.append(str(folder))
     config.extra["huashu_search"] = huashu_search_enabled()
+    config.extra[BUILD_ERRORS_KEY] = []
     try:
-        return load_library(folder, base=Path(config.config_file_path).parent)
+        library = load_library(folder, base=Path(config.config_file_path).parent)
     except LibraryInvalid as exc:
+        if _serving and _last_good is not None:
+            # Not through MkDocs' logger: under `strict` any warning would fail the build.
+            print(_SERVE_ERROR_BANNER + exc.report() + _SERVE_ERROR_HINT, file=sys.stderr, flush=True)
+            config.extra[BUILD_ERRORS_KEY] = [str(e) for e in exc.errors]
+            return _last_good
         # PluginError is printed by MkDocs as a plain message, without a traceback.
         raise PluginError("话术库校验失败：\n" + exc.report()) from None
+    _last_good = Handbook(library, changes.recent_changes(folder) or [])
+    return _last_good
 
 
-def set_navigation(config: MkDocsConfig, library: Library) -> None:
+_SERVE_ERROR_BANNER = "ERROR   -  话术库校验失败：\n"
+_SERVE_ERROR_HINT = (
+    "\n预览服务器继续提供上一次成功构建的页面（页面顶部列出了这些错误）；改好文件并保存后会自动重新构建。"
+)
+
+
+def set_navigation(config: MkDocsConfig, handbook: Handbook) -> None:
     """Generated pages first, then the hand-written pages listed in mkdocs.yml's nav."""
-    config.nav = pages.navigation(library, config.nav)
+    config.nav = pages.navigation(handbook.library, config.nav, with_changes=bool(handbook.history))
 
 
-def add_generated_pages(files: Files, config: MkDocsConfig, library: Library) -> Files:
-    renderer = pages.PageRenderer(library, pages.PageLinks(config.use_directory_urls))
+def add_generated_pages(files: Files, config: MkDocsConfig, handbook: Handbook) -> Files:
+    renderer = pages.PageRenderer(handbook.library, pages.PageLinks(config.use_directory_urls))
     generated = renderer.pages()
+    if handbook.history:
+        generated[pages.CHANGES_PAGE] = renderer.changes_page(handbook.history)
     card_markdown, card_html, reports = renderer.card_pages(config.site_url or "")
     generated.update(card_markdown)
     _CARD_HTML.clear()
@@ -93,7 +137,7 @@ def report_card_fit(reports: list) -> None:
         (log.warning if report.explicit else log.info)(report.message())
 
 
-def write_search_index(config: MkDocsConfig, library: Library) -> None:
+def write_search_index(config: MkDocsConfig, handbook: Handbook) -> None:
     if huashu_search_enabled():
         folder = Path(config.site_dir) / SEARCH_DATA_FOLDER
-        search_index.write_index(library, folder, config.use_directory_urls)
+        search_index.write_index(handbook.library, folder, config.use_directory_urls)

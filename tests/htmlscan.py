@@ -16,6 +16,10 @@ class Element:
     attrs: dict[str, str]
     text: str = ""
     classes: set[str] = field(default_factory=set)
+    inner: list[Element] = field(default_factory=list, repr=False)  # descendants, in document order
+
+    def find_all(self, tag: str) -> list[Element]:
+        return [e for e in self.inner if e.tag == tag]
 
 
 class _Collector(HTMLParser):
@@ -28,6 +32,8 @@ class _Collector(HTMLParser):
         values = {k: v or "" for k, v in attrs}
         element = Element(tag, values, classes=set(values.get("class", "").split()))
         self.elements.append(element)
+        for ancestor in self.open:
+            ancestor.inner.append(element)
         if tag not in _VOID:
             self.open.append(element)
 
@@ -45,8 +51,12 @@ class _Collector(HTMLParser):
 @functools.lru_cache(maxsize=256)
 def parse(path: Path) -> list[Element]:
     """Elements of an HTML file in document order (cached: site files are not changed by tests)."""
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+def parse_html(html: str) -> list[Element]:
     collector = _Collector()
-    collector.feed(path.read_text(encoding="utf-8"))
+    collector.feed(html)
     return collector.elements
 
 

@@ -44,3 +44,17 @@ def test_cards_guide_example_is_valid_against_the_bundled_library(tmp_path: Path
     shutil.copytree(REPO / "scripts_library", library)
     (library / "cards.yaml").write_text(example, encoding="utf-8")
     assert [c.id for c in load_library(library, base=tmp_path).cards] == ["opening-and-closing", "complaint-kit"]
+
+
+def test_guide_documents_every_field_editors_can_write() -> None:
+    import dataclasses
+
+    from huashu import model
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    for cls in (model.Category, model.Phrase, model.Procedure, model.Faq, model.Step, model.FileDefaults):
+        for f in dataclasses.fields(cls):
+            if not f.metadata.get("internal"):
+                in_prose = f"`{f.name}`" in guide
+                in_example = re.search(rf"^[ -]*{f.name}:", guide, flags=re.M) is not None
+                assert in_prose or in_example, f"{cls.__name__}.{f.name} is not in docs/guide/editing.md"
