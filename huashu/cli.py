@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 from huashu import review
 from huashu.errors import LibraryInvalid
@@ -27,6 +29,26 @@ class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
         return super().add_usage(usage, actions, groups, prefix or "用法：")
 
 
+# argparse's own error messages, in the words the rest of the command uses.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必填参数：{0}"),
+    (re.compile(r"argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)"), "参数 {0} 的值“{1}”无效，可选：{2}"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (.*?): expected one argument"), "参数 {0} 后面需要一个值"),
+)
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGPARSE_ERRORS:
+            match = pattern.search(message)
+            if match:
+                message = chinese.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{message}\n")
+
+
 def _with_chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Section titles and the -h option in Chinese, like the rest of the command's text."""
     parser._optionals.title = "选项"
@@ -37,14 +59,14 @@ def _with_chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentPars
 
 def _parser() -> argparse.ArgumentParser:
     parser = _with_chinese_help(
-        argparse.ArgumentParser(
+        _ChineseParser(
             prog="huashu",
             description="话术库工具：校验 scripts_library/ 中的 YAML 并生成客服手册。",
             formatter_class=_ChineseHelpFormatter,
             add_help=False,
         )
     )
-    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令")
+    commands = parser.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=_ChineseParser)
 
     def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(

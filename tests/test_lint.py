@@ -114,3 +114,10 @@ def test_cli_paths_outside_any_library_are_refused(tmp_path: Path) -> None:
     result = run_cli("validate", "stray.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == "stray.yaml：不在任何话术库里（找不到 categories.yaml）"
+
+
+def test_cli_usage_errors_are_in_chinese(tmp_path: Path) -> None:
+    result = run_cli("new", "phrase", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "huashu new：缺少必填参数：--category, --title"
+    assert "Traceback" not in result.stderr
