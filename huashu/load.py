@@ -7,6 +7,7 @@ messages. Turning nodes into model objects is `huashu.validate`'s job.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,11 @@ ROOT_FILES = (CATEGORY_FILE, CARDS_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
 # A handbook file is a few hundred entries at most; anything far larger is a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# An entry file nests five levels; libyaml composes recursively in C, where a document
+# nested tens of thousands deep overflows the stack instead of raising.
+MAX_DEPTH = 100
+_BRACKETS = re.compile(r"[\[\]{}]")
+_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryErr
     text, error = _decode_utf8(raw, name)
     if error:
         return None, [error]
+    depth_error = _nesting_error(text, name)
+    if depth_error:
+        return None, [depth_error]
     root = _compose_fast(text)
     if root is None or _shares_nodes(root):
         # libyaml found a problem, an alias or an empty file: the pure-Python
@@ -93,6 +102,36 @@ def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryErr
     if root is None:
         return None, [LibraryError(name, 1, 1, "", "文件为空，没有任何内容")]
     return SourceFile(name, root), []
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the document's nesting, from the text alone (cheap; brackets
+    inside quoted text only make it larger): flow brackets plus block indentation."""
+    flow = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        flow = flow + 1 if bracket in "[{" else max(0, flow - 1)
+        deepest = max(deepest, flow)
+    block = max((len(prefix) for prefix in _BLOCK_PREFIX.findall(text)), default=0)
+    return deepest + block + 1
+
+
+def _nesting_error(text: str, name: str) -> LibraryError | None:
+    """Refuse documents nested deeper than MAX_DEPTH before any composer sees them."""
+    if _depth_bound(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader or yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return LibraryError(name, mark.line + 1, mark.column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: the composers below report it with its position
+    return None
 
 
 _FastLoader = getattr(yaml, "CSafeLoader", None)
@@ -129,18 +168,32 @@ def _shares_nodes(root: yaml.Node) -> bool:
 
 
 def _compose_checked(text: str, name: str) -> tuple[yaml.Node | None, list[LibraryError]]:
-    loader = _NodeLoader(text, name)
+    try:
+        loader = _NodeLoader(text, name)  # the reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        return None, [_character_error(text, exc, name)]
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(exc, name)]
-    except yaml.YAMLError as exc:  # errors without a position, e.g. a bad character
+    except yaml.reader.ReaderError as exc:
+        return None, [_character_error(text, exc, name)]
+    except yaml.YAMLError as exc:  # errors without a position
         return None, [LibraryError(name, 1, 1, "", f"YAML 语法错误：{exc}")]
     except RecursionError:
         return None, [LibraryError(name, 1, 1, "", "YAML 嵌套层数过深")]
     finally:
         loader.dispose()
     return root, loader.alias_errors
+
+
+def _character_error(text: str, exc: yaml.reader.ReaderError, name: str) -> LibraryError:
+    """A character YAML does not allow (NUL, other control characters), with its line and column."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return LibraryError(name, line, column, "", f"文件含有不允许的控制字符 U+{code:04X}，请删除它（可能是从别处复制来的）")
 
 
 def _decode_utf8(raw: bytes, name: str) -> tuple[str, LibraryError | None]:

@@ -100,4 +100,4 @@ def open_page(browser: Browser, url: str, *, clipboard: bool = False) -> Page:
 
 
 def wait_for_search(page: Page) -> None:
-    page.wait_for_function("window.huashu && window.huashu.isComplete && window.huashu.isComplete()")
+    page.wait_for_function("() => window.huashu && window.huashu.isComplete && window.huashu.isComplete()")

@@ -27,7 +27,7 @@ BEYOND_SCHEMA = {
     "duplicate-key": "reported by the YAML extension itself, before any schema",
 }
 # Fixtures the YAML parser already refuses, so the editor shows a syntax error.
-NOT_YAML = {"multiple-documents", "non-utf8", "python-tag", "yaml-indentation", "yaml-syntax"}
+NOT_YAML = {"control-character", "multiple-documents", "non-utf8", "python-tag", "yaml-indentation", "yaml-syntax"}
 
 
 class EditorLoader(yaml.SafeLoader):
