@@ -48,6 +48,8 @@ BUSINESSES = {
     "food": ("外卖餐饮", "配送超时 餐品错漏 退款 食品安全 骑手 商家 优惠券 准时宝 差评 包装破损"),
 }
 
+# Above this, a business's entries of one kind are split into one category per topic.
+MAX_CATEGORY_ENTRIES = 400
 OWNERS = ["培训组", "质检组", "投诉组", "运营组", "一线班组", "知识库小组"]
 SECTIONS_FOR_KIND = {"phrase": "phrases", "procedure": "procedures", "faq": "faq"}
 KIND_WEIGHTS = (("phrase", 73), ("procedure", 15), ("faq", 12))
@@ -112,10 +114,11 @@ def generate(count: int, out: Path, seed: int = 20261122) -> Path:
         if made >= extra:
             break
         terms = vocabulary.split()
-        by_kind: dict[str, list[dict]] = {"phrase": [], "procedure": [], "faq": []}
+        groups: dict[tuple[str, int], list[dict]] = {}
         for n in range(min(per_business, extra - made)):
             kind = _pick_kind(rng)
-            term = rng.choice(terms)
+            term_index = rng.randrange(len(terms))
+            term = terms[term_index]
             title = rng.choice(TITLE_FORMS).format(term=term, title=rng.choice(titles), business=business)
             entry: dict = {
                 "id": f"{code}-{kind}-{n:05d}",
@@ -137,23 +140,32 @@ def generate(count: int, out: Path, seed: int = 20261122) -> Path:
             else:
                 entry["question"] = rng.choice(QUESTION_FORMS).format(term=term)
                 entry["answer"] = f"{rng.choice(clauses)}。{rng.choice(clauses)}，{term}{rng.choice(clauses)}。"
-            by_kind[kind].append(entry)
+            groups.setdefault((kind, term_index), []).append(entry)
             made += 1
-        for kind, entries in by_kind.items():
-            if not entries:
-                continue
-            category_id = f"{code}-{SECTIONS_FOR_KIND[kind]}"
-            categories.append(
-                {
+        for kind in ("phrase", "procedure", "faq"):
+            by_term = [(t, groups[(kind, t)]) for t in range(len(terms)) if (kind, t) in groups]
+            entries_of_kind = sum(len(entries) for _, entries in by_term)
+            # Teams split a large business into one category per topic; a small one stays whole.
+            if entries_of_kind <= MAX_CATEGORY_ENTRIES:
+                by_term = [(None, [e for _, entries in by_term for e in entries])] if by_term else []
+            for term_index, entries in by_term:
+                suffix = "" if term_index is None else f"-t{term_index:02d}"
+                topic = "" if term_index is None else f"·{terms[term_index]}"
+                category_id = f"{code}-{SECTIONS_FOR_KIND[kind]}{suffix}"
+                category = {
                     "id": category_id,
-                    "title": f"{business}·{model.KIND_TITLES[kind]}",
+                    "title": f"{business}{topic}·{model.KIND_TITLES[kind]}",
                     "section": SECTIONS_FOR_KIND[kind],
                 }
-            )
-            document = {"defaults": {"kind": kind, "category": category_id}, "entries": entries}
-            path = out / "generated" / code / f"{kind}.yaml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+                if term_index is not None:
+                    category["group"] = business  # one navigation group per business line
+                categories.append(category)
+                document = {"defaults": {"kind": kind, "category": category_id}, "entries": entries}
+                path = out / "generated" / code / f"{kind}{suffix}.yaml"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(
+                    yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8"
+                )
     (out / "categories.yaml").write_text(
         yaml.safe_dump({"categories": categories}, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mkdocs.plugins import event_priority
+
 from huashu import site
 
 _handbook = None
@@ -22,8 +24,17 @@ def on_files(files, config):
     return site.add_generated_pages(files, config, _handbook)
 
 
+@event_priority(100)  # before any plugin reads the page's content
 def on_page_content(html, page, config, files):
-    return site.insert_cards(html, page.file.src_uri)
+    return site.fill_slots_in_content(html, page.file.src_uri)
+
+
+def on_post_page(output, page, config):
+    return site.harden_page(site.fill_slots_in_page(output, page.file.src_uri), page.file.src_uri)
+
+
+def on_post_template(output_content, template_name, config):
+    return site.harden_page(output_content, template_name)
 
 
 def on_post_build(config):

@@ -220,8 +220,11 @@ def _card_entries(card: Card, library: Library) -> list[Entry]:
     return entries
 
 
+FitMemo = dict[tuple[str, str | None, bool], tuple[list[PrintCard], FitReport | None]]
+
+
 def build_cards(
-    library: Library, run: str = "auto", pinyin_on: bool = False
+    library: Library, run: str = "auto", pinyin_on: bool = False, memo: FitMemo | None = None
 ) -> tuple[list[PrintCard], list[FitReport]]:
     """All cards laid out for one print run.
 
@@ -229,7 +232,10 @@ def build_cards(
         run: "auto" (each card's own size, or the smallest that holds it), "a6",
             "a5", or "a4-4up" (A6 cards, four to an A4 sheet).
         pinyin_on: pinyin above every card's characters, not only those asking for it.
+        memo: Layouts already worked out by other runs (the A6 run and A4 four-up lay
+            every card out the same), shared across calls.
     """
+    memo = {} if memo is None else memo
     cards: list[PrintCard] = []
     reports: list[FitReport] = []
     for card_id, title, entries, size, wants_pinyin in card_sources(library):
@@ -237,7 +243,10 @@ def build_cards(
             size = run
         elif run == "a4-4up":
             size = "a6"
-        laid_out, report = fit_card(card_id, title, entries, library, size, pinyin_on or wants_pinyin)
+        key = (card_id, size, pinyin_on or wants_pinyin)
+        if key not in memo:
+            memo[key] = fit_card(card_id, title, entries, library, size, pinyin_on or wants_pinyin)
+        laid_out, report = memo[key]
         cards += laid_out
         if report:
             reports.append(report)

@@ -109,6 +109,7 @@ class Category:
         "所属栏目：phrases 话术 / procedures 流程与制度 / standards 服务标准 / faq 问答", required=True
     )
     description: str = spec("分类说明", default="", multiline=True)
+    group: str = spec("导航分组（可选）：同一栏目里分组相同的分类在导航中收在一起，如 燃气、宽带", default="")
     origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
 
 
@@ -236,9 +237,13 @@ class Library:
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}
         self.category_by_id: dict[str, Category] = {c.id: c for c in self.categories}
+        self._by_category: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self._by_category.setdefault(entry.category, []).append(entry)
 
     def entries_in(self, category_id: str) -> list[Entry]:
-        return [e for e in self.entries if e.category == category_id]
+        """The category's entries in library order (a copy: callers may change it)."""
+        return list(self._by_category.get(category_id, ()))
 
     def categories_in(self, section: str) -> list[Category]:
         return [c for c in self.categories if c.section == section]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -45,16 +46,26 @@ class PageLinks:
 
     def link(self, from_uri: str, to_uri: str, anchor: str = "") -> str:
         """Link from one generated page's source URI to another's, with an optional anchor."""
-        base = posixpath.dirname(from_uri) or "."
-        if self.use_directory_urls:
-            relative = posixpath.relpath(posixpath.dirname(to_uri) or ".", base) + "/"
-        else:
-            relative = posixpath.relpath(to_uri[: -len(".md")] + ".html", base)
+        relative = _relative_link(from_uri, to_uri, self.use_directory_urls)
         return f"{relative}#{anchor}" if anchor else relative
+
+
+@functools.lru_cache(maxsize=65536)  # a handful of pages link to each other millions of times
+def _relative_link(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
+    base = posixpath.dirname(from_uri) or "."
+    if use_directory_urls:
+        return posixpath.relpath(posixpath.dirname(to_uri) or ".", base) + "/"
+    return posixpath.relpath(to_uri[: -len(".md")] + ".html", base)
 
 
 def category_page(category: Category) -> str:
     return f"{category.id}/index.md"
+
+
+def plain_title(text: str) -> str:
+    """A title MkDocs and the theme print without escaping (navigation, <title>): the three
+    characters that could make markup become their full-width forms, so a title is only text."""
+    return text.replace("&", "＆").replace("<", "＜").replace(">", "＞")
 
 
 def tag_anchor(tag: str) -> str:
@@ -67,14 +78,30 @@ def card_page(run: str, pinyin_on: bool) -> str:
     return f"cards/{name}/index.md" if name else CARDS_PAGE
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def ruby_text(text: str, on: bool) -> Markup:
-    """Escaped text; with `on`, every hanzi in <ruby> with its pinyin above it."""
+    """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
+
+    One <ruby> per run rather than per character halves the markup of a pinyin card
+    (large libraries print tens of thousands). Built as a plain string, then one Markup:
+    Markup.format per character costs ten times more. Cached while the cards of one
+    build are rendered (A6 and A5 print the same lines), then cleared.
+    """
     if not on:
         return escape(text)
-    return Markup("").join(
-        Markup("<ruby>{}<rt>{}</rt></ruby>").format(c, r) if r else escape(c) for c, r in ruby_pairs(text)
-    )
+    parts = []
+    in_ruby = False
+    for char, reading in ruby_pairs(text):
+        safe = html.escape(char, quote=False)
+        if reading:
+            parts.append(f"{'' if in_ruby else '<ruby>'}{safe}<rt>{reading}</rt>")
+            in_ruby = True
+        else:
+            parts.append(f"</ruby>{safe}" if in_ruby else safe)
+            in_ruby = False
+    if in_ruby:
+        parts.append("</ruby>")
+    return Markup("".join(parts))
 
 
 def markdown_heading_text(text: str) -> Markup:
@@ -110,6 +137,7 @@ def _environment() -> jinja2.Environment:
         heading=markdown_heading_text,
         paragraphs=paragraphs,
         placeholders=mark_placeholders,
+        plain_title=plain_title,
         tag_anchor=tag_anchor,
         ruby=ruby_text,
     )
@@ -134,27 +162,25 @@ class PageRenderer:
         entry = self.library.by_id[entry_id]
         return self.links.link(from_uri, category_page(self.library.category_by_id[entry.category]), entry.id)
 
+    def context(self, page_uri: str) -> dict[str, object]:
+        """What every template may use, for a page at `page_uri`."""
+        return {
+            "library": self.library,
+            "page_uri": page_uri,
+            "link": lambda to_uri, anchor="": self.links.link(page_uri, to_uri, anchor),
+            "entry_link": lambda entry_id: self.entry_link(page_uri, entry_id),
+            "category_page": category_page,
+            "tags_page": TAGS_PAGE,
+            "review_page": REVIEW_PAGE,
+            "review_status": lambda entry: review.review_status(entry, self.today),
+        }
+
     def render(self, template: str, page_uri: str, **context: object) -> str:
-        return self.env.get_template(template).render(
-            library=self.library,
-            page_uri=page_uri,
-            link=lambda to_uri, anchor="": self.links.link(page_uri, to_uri, anchor),
-            entry_link=lambda entry_id: self.entry_link(page_uri, entry_id),
-            category_page=category_page,
-            tags_page=TAGS_PAGE,
-            review_page=REVIEW_PAGE,
-            review_status=lambda entry: review.review_status(entry, self.today),
-            **context,
-        )
+        return self.env.get_template(template).render(**self.context(page_uri), **context)
 
     def pages(self) -> dict[str, str]:
-        """Every generated page as {src_uri: markdown}, in navigation order."""
+        """The generated pages other than category and card pages, as {src_uri: markdown}."""
         result = {HOME_PAGE: self.render("home.md.jinja", HOME_PAGE)}
-        for category in self.library.categories:
-            uri = category_page(category)
-            entries: list[Entry] = self.library.entries_in(category.id)
-            result[uri] = self.render("category.md.jinja", uri, category=category, entries=entries)
-        result[TAGS_PAGE] = self.render("tags.md.jinja", TAGS_PAGE)
         result[REVIEW_PAGE] = self.render("review.md.jinja", REVIEW_PAGE, **self.review_context())
         return result
 
@@ -170,42 +196,97 @@ class PageRenderer:
             "soon_days": review.SOON_DAYS,
         }
 
-    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], dict[str, str], list]:
-        """Every print run's cards page: its Markdown (with a slot), the cards' HTML for the
-        slot, and what fitting had to do (from the "auto" run). The cards stay out of the
-        Markdown: Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there."""
+    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], dict[str, list[str | list[str]]], list]:
+        """Every print run's cards page: its Markdown (with a slot), the HTML for the slot,
+        and what fitting had to do (from the "auto" run). The cards stay out of the Markdown:
+        Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there.
+        Each card is laid out and rendered once, however many runs print it the same way."""
         variants = [("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一")]
         markdown: dict[str, str] = {}
-        html: dict[str, str] = {}
+        html: dict[str, list[str | list[str]]] = {}
         reports: list = []
+        fits: dict = {}
+        rendered: dict[tuple, str] = {}
+        card_template = self.env.get_template("_card.html.jinja")
+
+        def card_html(card) -> str:  # type: ignore[no-untyped-def]
+            key = (card.id, card.part, card.parts, card.size, card.font_pt, card.pinyin)
+            if key not in rendered:
+                rendered[key] = card_template.render(card=card, short_link=self.short_link(card, site_url))
+            return rendered[key]
+
         for run in PRINT_RUNS:
             for pinyin_on in (False, True):
-                cards, fit = build_cards(self.library, run, pinyin_on)
+                cards, fit = build_cards(self.library, run, pinyin_on, fits)
                 if run == "auto" and not pinyin_on:
                     reports = fit
                 sheets = (
                     [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
                 )
                 uri = card_page(run, pinyin_on)
-                context = dict(
+                markdown[uri] = self.render(
+                    "cards.md.jinja",
+                    uri,
                     run=run,
                     pinyin_run=pinyin_on,
                     cards=cards,
                     sheets=sheets,
                     variants=variants,
                     variant_page=card_page,
-                    page_rule=PAGE_RULES,
-                    short_link=lambda card, uri=uri: self.short_link(card, uri, site_url),
                 )
-                markdown[uri] = self.render("cards.md.jinja", uri, **context)
-                html[uri] = self.render("_cards.html.jinja", uri, **context)
+                page_rule = PAGE_RULES[run if run != "auto" else (cards[0].size if cards else "a6")]
+                parts = [f"<style>{page_rule}</style>", f'<div class="hs-cards hs-cards--{run}" data-run="{run}">']
+                for sheet in sheets:
+                    sheet_size = "a4-4up" if run == "a4-4up" else sheet[0].size
+                    parts.append(f'<div class="hs-sheet hs-sheet--{sheet_size}">')
+                    parts += [card_html(card) for card in sheet]
+                    parts.append("</div>")
+                parts.append("</div>")
+                html[uri] = [parts]  # joined when the page is written: cards are shared between runs
+        ruby_text.cache_clear()
         return markdown, html, reports
 
-    def short_link(self, card, from_uri: str, site_url: str) -> str:
+    def tags_page(self) -> tuple[str, list[str]]:
+        """The tag index as Markdown (a heading per tag, for anchors) and each tag's entry list."""
+        entry_list = self.env.get_template("_tag_entries.html.jinja")
+        context = self.context(TAGS_PAGE)
+        lists = [entry_list.render(**context, entries=entries) for entries in self.library.tags().values()]
+        return self.render("tags.md.jinja", TAGS_PAGE), lists
+
+    def category_pages(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Each category page as Markdown (headings, for the table of contents and
+        anchors, and one slot per entry) and the entries' HTML for the slots."""
+        markdown: dict[str, str] = {}
+        html: dict[str, list[str]] = {}
+        for category in self.library.categories:
+            uri = category_page(category)
+            entries: list[Entry] = self.library.entries_in(category.id)
+            markdown[uri] = self.render("category.md.jinja", uri, category=category, entries=entries)
+            render_entry = self.env.get_template("_entry.html.jinja").make_module(self.context(uri))
+            html[uri] = [str(getattr(render_entry, entry.kind)(entry)) for entry in entries]
+        return markdown, html
+
+    def short_link(self, card, site_url: str) -> str:
         """Where the card's first entry lives online: a full URL when site_url is set."""
         entry = card.entries[0]
         path = category_page(self.library.category_by_id[entry.category])[: -len("index.md")] + "#" + entry.id
         return site_url.rstrip("/") + "/" + path if site_url else path
+
+
+def _section_items(categories: list[Category]) -> list:
+    """A section's categories; those with a `group` gathered under it, where its first one stands."""
+    items: list = []
+    groups: dict[str, list] = {}
+    for category in categories:
+        link = {plain_title(category.title): category_page(category)}
+        if not category.group:
+            items.append(link)
+            continue
+        if category.group not in groups:
+            groups[category.group] = []
+            items.append({plain_title(category.group): groups[category.group]})
+        groups[category.group].append(link)
+    return items
 
 
 def navigation(library: Library, extra_nav: list | None = None, with_changes: bool = False) -> list:
@@ -214,7 +295,7 @@ def navigation(library: Library, extra_nav: list | None = None, with_changes: bo
     for section, title in model.SECTION_TITLES.items():
         categories = library.categories_in(section)
         if categories:
-            nav.append({title: [{c.title: category_page(c)} for c in categories]})
+            nav.append({title: _section_items(categories)})
     nav.append({"标签索引": TAGS_PAGE})
     nav.append({"待复核": REVIEW_PAGE})
     if with_changes:

@@ -26,6 +26,8 @@ FORMAT_VERSION = 1
 HEAD_FILE = "head.js"
 # Characters of body text per shard: about 60 KB gzip for Chinese text.
 SHARD_CHARS = 60_000
+# Body shards beyond this size (bytes, before compression) load on the first search.
+LAZY_BODY_BYTES = 8_000_000
 SEPARATOR = "\u0000"
 
 
@@ -166,7 +168,9 @@ def _script(kind: str, data: dict) -> str:
     return f"(window.huashuData=window.huashuData||[]).push(JSON.parse({literal}));\n"
 
 
-def write_index(library: Library, folder: Path, use_directory_urls: bool = True) -> list[Path]:
+def write_index(
+    library: Library, folder: Path, use_directory_urls: bool = True, lazy_bytes: int = LAZY_BODY_BYTES
+) -> list[Path]:
     """Write head.js and the body shards into `folder`; returns the written files.
 
     Shard names carry a hash of their content, so a server can cache them for
@@ -182,6 +186,8 @@ def write_index(library: Library, folder: Path, use_directory_urls: bool = True)
         path.write_text(text, encoding="utf-8")
         head["shards"].append(path.name)
         written.append(path)
+    # Above this much body text, shards load when someone searches, not on every page view.
+    head["lazy"] = sum(p.stat().st_size for p in written) > lazy_bytes
     head_path = folder / HEAD_FILE
     head_path.write_text(_script("head", head), encoding="utf-8")
     return [head_path, *written]

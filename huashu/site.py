@@ -7,6 +7,7 @@ result back to MkDocs; no content logic lives here.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from huashu import changes, pages, search_index
+from huashu import changes, csp, pages, search_index
 from huashu.errors import LibraryInvalid
 from huashu.model import Library
 from huashu.validate import load_library
@@ -29,6 +30,8 @@ LIBRARY_FOLDER = "scripts_library"
 # side-by-side benchmarks.
 STOCK_SEARCH_ENV = "HUASHU_STOCK_SEARCH"
 SEARCH_DATA_FOLDER = "search/data"
+# Body index size (bytes) above which shards load on the first search, not on every page view.
+LAZY_INDEX_ENV = "HUASHU_LAZY_INDEX_BYTES"
 
 
 def huashu_search_enabled() -> bool:
@@ -102,12 +105,16 @@ def set_navigation(config: MkDocsConfig, handbook: Handbook) -> None:
 def add_generated_pages(files: Files, config: MkDocsConfig, handbook: Handbook) -> Files:
     renderer = pages.PageRenderer(handbook.library, pages.PageLinks(config.use_directory_urls))
     generated = renderer.pages()
+    category_markdown, category_html = renderer.category_pages()
+    generated[pages.TAGS_PAGE], category_html[pages.TAGS_PAGE] = renderer.tags_page()
+    card_markdown, card_html, reports = renderer.card_pages(config.site_url or "")
+    generated.update(category_markdown)
+    generated.update(card_markdown)
     if handbook.history:
         generated[pages.CHANGES_PAGE] = renderer.changes_page(handbook.history)
-    card_markdown, card_html, reports = renderer.card_pages(config.site_url or "")
-    generated.update(card_markdown)
-    _CARD_HTML.clear()
-    _CARD_HTML.update(card_html)
+    _SLOT_HTML.clear()
+    _SLOT_HTML.update(category_html)
+    _SLOT_HTML.update(card_html)
     report_card_fit(reports)
     if huashu_search_enabled():
         generated[pages.SEARCH_PAGE] = renderer.render("search.md.jinja", pages.SEARCH_PAGE)
@@ -119,15 +126,37 @@ def add_generated_pages(files: Files, config: MkDocsConfig, handbook: Handbook) 
     return files
 
 
-# Cards' HTML by page, put into each cards page after its Markdown is converted.
-_CARD_HTML: dict[str, str] = {}
+# HTML of generated pages that skips Markdown (entries, cards): by page, per slot a string
+# or pieces to join (cards shared by several print runs are stored once).
+_SLOT_HTML: dict[str, list] = {}
+_SLOT = re.compile(r'<div class="hs-slot" data-slot="(\d+)"></div>')
 
 
-def insert_cards(html: str, src_uri: str) -> str:
-    cards = _CARD_HTML.get(src_uri)
-    if cards is None:
+def fill_slots(html: str, src_uri: str) -> str:
+    """Put the entries' or cards' HTML into a page, once per build.
+
+    Called on the finished page (after the theme), so neither Python-Markdown nor the
+    page objects MkDocs keeps for the whole build ever hold it: at 100,000 entries
+    that is most of a build's time and memory. With Material's own search switched
+    on, on the converted content instead, so that search indexes the entries.
+    """
+    slots = _SLOT_HTML.pop(src_uri, None)
+    if slots is None:
         return html
-    return html.replace(f'<div class="hs-cards-slot" data-cards="{src_uri}"></div>', cards, 1)
+
+    def slot(match: re.Match[str]) -> str:
+        content = slots[int(match.group(1))]
+        return content if isinstance(content, str) else "".join(content)
+
+    return _SLOT.sub(slot, html)
+
+
+def fill_slots_in_content(html: str, src_uri: str) -> str:
+    return html if huashu_search_enabled() else fill_slots(html, src_uri)
+
+
+def fill_slots_in_page(html: str, src_uri: str) -> str:
+    return fill_slots(html, src_uri) if huashu_search_enabled() else html
 
 
 def report_card_fit(reports: list) -> None:
@@ -140,4 +169,13 @@ def report_card_fit(reports: list) -> None:
 def write_search_index(config: MkDocsConfig, handbook: Handbook) -> None:
     if huashu_search_enabled():
         folder = Path(config.site_dir) / SEARCH_DATA_FOLDER
-        search_index.write_index(handbook.library, folder, config.use_directory_urls)
+        lazy_bytes = int(os.environ.get(LAZY_INDEX_ENV, search_index.LAZY_BODY_BYTES))
+        search_index.write_index(handbook.library, folder, config.use_directory_urls, lazy_bytes)
+
+
+def harden_page(html: str, name: str) -> str:
+    """A Content-Security-Policy on every built page; not under `mkdocs serve`, whose
+    live-reload script is inline and added after the build."""
+    for script in csp.unknown_inline_scripts(html):
+        log.warning(f"{name} 含有来历不明的内联脚本（已被内容安全策略禁止执行）：{script[:80]!r}")
+    return html if _serving else csp.add_policy(html)

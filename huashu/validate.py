@@ -464,6 +464,39 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
             report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
 
 
+class _Validation:
+    """Converts files one at a time as they are loaded (so each node tree can be freed
+    at once), then runs the checks that need the whole library."""
+
+    def __init__(self, load_errors: list[LibraryError], assumed: dict[str, set[str]] | None = None):
+        self.assumed = assumed or {"entries": set(), "categories": set(), "no-categories": set()}
+        self.collector = _Collector(errors=list(load_errors))
+        self.categories: list[Category] = []
+        self.entries: list[Entry] = []
+        self.cards: list[Card] = []
+
+    def add(self, source: SourceFile) -> None:
+        converter = _FileConverter(source.name, self.collector)
+        name = Path(source.name).name  # root files only: nested ones are refused when loading
+        if name == CATEGORY_FILE:
+            self.categories.extend(converter.convert_category_file(source.root))
+        elif name == CARDS_FILE:
+            self.cards.extend(converter.convert_card_file(source.root))
+        else:
+            self.entries.extend(converter.convert_entry_file(source.root))
+
+    def finish(self) -> Library:
+        library = Library(
+            categories=_first_of_each(self.categories),
+            entries=_first_of_each(self.entries),
+            cards=_first_of_each(self.cards),
+        )
+        _check_across_files(self.collector, library, self.assumed)
+        if self.collector.errors:
+            raise LibraryInvalid(self.collector.errors)
+        return library
+
+
 def validate_sources(
     sources: list[SourceFile],
     load_errors: list[LibraryError],
@@ -476,27 +509,10 @@ def validate_sources(
         load_errors: Problems from files that did not.
         assumed: Entry and category ids taken to exist although their files did not parse.
     """
-    assumed = assumed or {"entries": set(), "categories": set(), "no-categories": set()}
-    collector = _Collector(errors=list(load_errors))
-    categories: list[Category] = []
-    entries: list[Entry] = []
-    cards: list[Card] = []
+    validation = _Validation(load_errors, assumed)
     for source in sources:
-        converter = _FileConverter(source.name, collector)
-        name = Path(source.name).name  # root files only: nested ones are refused when loading
-        if name == CATEGORY_FILE:
-            categories.extend(converter.convert_category_file(source.root))
-        elif name == CARDS_FILE:
-            cards.extend(converter.convert_card_file(source.root))
-        else:
-            entries.extend(converter.convert_entry_file(source.root))
-    library = Library(
-        categories=_first_of_each(categories), entries=_first_of_each(entries), cards=_first_of_each(cards)
-    )
-    _check_across_files(collector, library, assumed)
-    if collector.errors:
-        raise LibraryInvalid(collector.errors)
-    return library
+        validation.add(source)
+    return validation.finish()
 
 
 def _first_of_each(items: list[Any]) -> list[Any]:
@@ -520,9 +536,10 @@ def load_library(library_dir: Path, base: Path | None = None) -> Library:
     base = base or Path.cwd()
     if not library_dir.is_dir():
         raise LibraryInvalid([LibraryError(display_name(library_dir, base), 1, 1, "", "话术库文件夹不存在")])
-    sources: list[SourceFile] = []
     errors: list[LibraryError] = []
     assumed: dict[str, set[str]] = {"entries": set(), "categories": set(), "no-categories": set()}
+    validation = _Validation(errors, assumed)
+    errors = validation.collector.errors  # load problems go straight to the one list
     paths = find_library_files(library_dir)
     if not any(p.name == CATEGORY_FILE and p.parent == library_dir for p in paths):
         name = display_name(library_dir / CATEGORY_FILE, base)
@@ -536,8 +553,8 @@ def load_library(library_dir: Path, base: Path | None = None) -> Library:
         source, file_errors = load_file(path, display_name(path, base))
         errors.extend(file_errors)
         if source:
-            sources.append(source)
+            validation.add(source)  # converted now, so its node tree is freed before the next file
         elif file_errors:
             ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
             assumed["categories" if path.name == CATEGORY_FILE else "entries"].update(ids)
-    return validate_sources(sources, errors, assumed)
+    return validation.finish()

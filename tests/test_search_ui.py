@@ -106,7 +106,7 @@ def test_copy_key_copies_the_phrase_with_the_salutation_filled(page: Page) -> No
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Control+Enter")
     page.wait_for_function(
-        "document.querySelector('[data-id=\"hold-return\"] .hs-result__copy').textContent === '已复制'"
+        "() => document.querySelector('[data-id=\"hold-return\"] .hs-result__copy').textContent === '已复制'"
     )
     assert page.evaluate("navigator.clipboard.readText()") == "王先生，对不起，让您久等了。"
     # Ctrl+C copies too when nothing is selected in the box.
@@ -183,3 +183,33 @@ def test_search_works_from_disk(browser: Browser, bundled_site: Path) -> None:
     assert all(url.startswith("file://") for url in requests)
     assert page.js_errors == []  # type: ignore[attr-defined]
     page.context.close()
+
+
+def test_large_index_loads_its_body_only_when_someone_searches(browser: Browser, tmp_path: Path) -> None:
+    import os
+
+    from conftest import make_project, mkdocs_build
+
+    project = make_project(tmp_path / "p")
+    os.environ["HUASHU_LAZY_INDEX_BYTES"] = "0"  # treat the bundled library as a large one
+    try:
+        assert mkdocs_build(project).returncode == 0
+    finally:
+        del os.environ["HUASHU_LAZY_INDEX_BYTES"]
+    from browser import serve
+
+    with serve(project / "site") as url:
+        context = browser.new_context()
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url + "greetings/")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        assert any(u.endswith("search/data/head.js") for u in requests)
+        assert not [u for u in requests if "/search/data/body-" in u], "a page view must not fetch the body"
+        type_query(page, "tousu")
+        wait_for_search(page)
+        assert [u for u in requests if "/search/data/body-" in u]
+        assert "投诉" in shown_results(page)[0]["title"]
+        context.close()

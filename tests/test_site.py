@@ -157,14 +157,23 @@ def test_build_writes_nothing_into_docs(tmp_path: Path) -> None:
     assert sorted(p.relative_to(project) for p in (project / "docs").rglob("*")) == before
 
 
-def test_same_library_builds_to_same_bytes(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "p", FIXTURES / "base_library")
+def test_same_library_builds_to_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducible: the bundled library (cards, review page, index, sitemap) twice, in
+    different seconds; the build date comes from SOURCE_DATE_EPOCH, not the clock, so
+    builds on different days are identical too."""
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # 2026-01-02
+    project = make_project(tmp_path / "p")
     assert mkdocs_build(project, "--site-dir", "one").returncode == 0
+    time.sleep(1.1)
     assert mkdocs_build(project, "--site-dir", "two").returncode == 0
     one = {p.relative_to(project / "one"): p.read_bytes() for p in (project / "one").rglob("*") if p.is_file()}
     two = {p.relative_to(project / "two"): p.read_bytes() for p in (project / "two").rglob("*") if p.is_file()}
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
+    assert int.from_bytes(one[Path("sitemap.xml.gz")][4:8], "little") == 1767312000  # gzip's own date field
+    assert "截至 <time datetime=\"2026-01-02\">" in one[Path("review/index.html")].decode("utf-8")
 
 
 @pytest.mark.parametrize("case", ["unknown-field", "yaml-syntax", "duplicate-id"])
@@ -233,3 +242,34 @@ def test_search_index_files(bundled_site: Path) -> None:
     assert shards and all(re.fullmatch(r"body-\d+\.[0-9a-f]{10}\.js", name) for name in shards)
     for name in shards:
         assert name in head
+
+
+def test_category_groups_nest_in_the_navigation_and_are_pruned(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    shutil.copytree(FIXTURES / "base_library", library)
+    (library / "categories.yaml").write_text(
+        "categories:\n"
+        "  - {id: greetings, title: 问候语, section: phrases, group: 燃气}\n"
+        "  - {id: closings, title: 结束语, section: phrases, group: 宽带}\n"
+        "  - {id: farewell, title: 告别语, section: phrases, group: 宽带}\n"
+        "  - {id: inbound, title: 呼入电话, section: procedures}\n"
+        "  - {id: questions, title: 常见问题, section: faq}\n",
+        encoding="utf-8",
+    )
+    (library / "closings.yaml").write_text(
+        "entries:\n  - {id: bye, kind: phrase, category: closings, title: 再见, text: 再见！, owner: x, reviewed: 2026-10-01}\n"
+        "  - {id: ciao, kind: phrase, category: farewell, title: 回见, text: 回见！, owner: x, reviewed: 2026-10-01}\n",
+        encoding="utf-8",
+    )
+    project = make_project(tmp_path / "p", library)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    elements = parse(project / "site" / "greetings" / "index.html")
+    nav_labels = [e.text.strip() for e in with_class(elements, "md-ellipsis")]
+    assert "燃气" in nav_labels and "宽带" in nav_labels
+    # navigation.prune: a closed group is one link (to its first page), not its list of pages
+    nav_links = [e.attrs.get("href") for e in with_class(elements, "md-nav__link") if e.tag == "a"]
+    assert "../inbound/" in nav_links and "../closings/" in nav_links
+    assert "../farewell/" not in nav_links
+    farewell = parse(project / "site" / "farewell" / "index.html")
+    assert "../closings/" in [e.attrs.get("href") for e in with_class(farewell, "md-nav__link") if e.tag == "a"]

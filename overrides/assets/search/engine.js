@@ -680,6 +680,7 @@
   // --- loading and the public API -------------------------------------------------
 
   var engine = null, resolveReady, resolveComplete, shardsExpected = Infinity, base = "";
+  var requestBodies = function () {};
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
   var complete = new Promise(function (resolve) { resolveComplete = resolve; });
   var pending = [], listeners = [];
@@ -714,12 +715,17 @@
       shardsExpected = data.shards.length;
       resolveReady(engine);
       notify();
-      // Body shards after the page's load event: they must not hold it up.
-      var loadShards = function () {
+      // Body shards after the page's load event: they must not hold it up. In a large
+      // library (head.lazy) only when someone searches: a page view then costs the
+      // head alone, not the whole index.
+      requestBodies = function () {
+        requestBodies = function () {};
         for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
       };
-      if (document.readyState === "complete") loadShards();
-      else global.addEventListener("load", loadShards);
+      if (!data.lazy) {
+        if (document.readyState === "complete") requestBodies();
+        else global.addEventListener("load", function () { requestBodies(); });
+      }
       pending.forEach(receive);
       pending = [];
     } else if (!engine) pending.push(item);
@@ -754,8 +760,10 @@
   api.complete = complete.then(function () { return api; });
   // Results in rank order: [{id, kind, title, text, url, category, avoid, highlights}].
   api.search = function (query, options) {
-    return ready.then(function () { return api.searchNow(query, options); });
+    return ready.then(function () { requestBodies(); return api.searchNow(query, options); });
   };
+  // Start loading the body shards now (a no-op once they are loading or loaded).
+  api.loadBodies = function () { ready.then(function () { requestBodies(); }); };
   // Synchronous form for the UI, once ready has resolved.
   api.searchNow = function (query, options) {
     if (!engine) return [];

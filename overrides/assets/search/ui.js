@@ -69,7 +69,7 @@
   SearchBox.prototype.bind = function () {
     var self = this;
     this.input.addEventListener("input", function () { self.selected = 0; self.update(); });
-    this.input.addEventListener("focus", function () { self.open(); });
+    this.input.addEventListener("focus", function () { api.loadBodies(); self.open(); });
     this.input.addEventListener("keydown", function (e) { self.onKey(e); });
     this.salutation.addEventListener("input", function () {
       writeSession(SALUTATION, self.salutation.value.trim());
