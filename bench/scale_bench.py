@@ -45,7 +45,9 @@ from huashu.validate import load_library  # noqa: E402
 
 PARTS = ("mkdocs.yml", "hooks", "overrides", "docs")
 # The same theme features as the handbook's mkdocs.yml: the comparison is about huashu, not the theme.
-THEME_FEATURES = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())["theme"]["features"]
+THEME_FEATURES = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())["theme"][
+    "features"
+]
 GiB = 1024**3
 
 

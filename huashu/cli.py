@@ -32,7 +32,10 @@ class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
 # argparse's own error messages, in the words the rest of the command uses.
 _ARGPARSE_ERRORS = (
     (re.compile(r"the following arguments are required: (.*)"), "缺少必填参数：{0}"),
-    (re.compile(r"argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)"), "参数 {0} 的值“{1}”无效，可选：{2}"),
+    (
+        re.compile(r"argument (.*?): invalid choice: '?(.*?)'? \(choose from (.*)\)"),
+        "参数 {0} 的值“{1}”无效，可选：{2}",
+    ),
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
     (re.compile(r"argument (.*?): expected one argument"), "参数 {0} 后面需要一个值"),
 )

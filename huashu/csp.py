@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 # The inline scripts Material's templates write (storage helpers; opening a tab from the URL).
 # Only these are allowed by hash: any other inline script is refused by the browser and
 # reported at build time, since it can only have come from content.
@@ -24,7 +24,7 @@ THEME_SCRIPTS = (
     re.compile(r"^var target=document\.getElementById\(location\.hash\.slice\(1\)\)"),
 )
 _DATA_TYPES = ("application/json", "application/ld+json", "text/template")
-_HEAD = re.compile(r"<head[^>]*>", re.I)
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
 
 BASE_POLICY = (
     ("default-src", "'self'"),

@@ -126,7 +126,9 @@ def _nesting_error(text: str, name: str) -> LibraryError | None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    return LibraryError(name, mark.line + 1, mark.column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）")
+                    return LibraryError(
+                        name, mark.line + 1, mark.column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）"
+                    )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -193,7 +195,9 @@ def _character_error(text: str, exc: yaml.reader.ReaderError, name: str) -> Libr
     line = before.count("\n") + 1
     column = exc.position - (before.rfind("\n") + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    return LibraryError(name, line, column, "", f"文件含有不允许的控制字符 U+{code:04X}，请删除它（可能是从别处复制来的）")
+    return LibraryError(
+        name, line, column, "", f"文件含有不允许的控制字符 U+{code:04X}，请删除它（可能是从别处复制来的）"
+    )
 
 
 def _decode_utf8(raw: bytes, name: str) -> tuple[str, LibraryError | None]:

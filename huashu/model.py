@@ -129,7 +129,9 @@ class Entry:
     )
     related: list[EntryRef] = spec("相关条目 id", default=[])
     note: str = spec("备注", default="", multiline=True)
-    lint_ignore: list[LintRule] = spec("这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[])
+    lint_ignore: list[LintRule] = spec(
+        "这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[]
+    )
     origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
 
 

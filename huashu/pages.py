@@ -78,7 +78,7 @@ def card_page(run: str, pinyin_on: bool) -> str:
     return f"cards/{name}/index.md" if name else CARDS_PAGE
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ruby_text(text: str, on: bool) -> Markup:
     """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
 

@@ -148,7 +148,9 @@ def test_generated_documents(tmp_path: Path, entries: list, defaults: object) ->
 
 
 identifiers = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
-texts = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x9FFF, exclude_categories=("Cs",)), min_size=1, max_size=30)
+texts = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x9FFF, exclude_categories=("Cs",)), min_size=1, max_size=30
+)
 
 
 @FUZZ
@@ -204,7 +206,7 @@ def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
     [
         ("entries: " + "[" * 100_000 + "]" * 100_000 + "\n", "scripts_library/attack.yaml:1:109:"),
         ("entries:\n" + "- " * 50_000 + "x\n", "scripts_library/attack.yaml:2:199:"),
-        ("entries:\n" + "".join(" " * i + "a:\n" for i in range(0, 400)), "scripts_library/attack.yaml:"),
+        ("entries:\n" + "".join(" " * i + "a:\n" for i in range(400)), "scripts_library/attack.yaml:"),
     ],
     ids=["flow", "block-sequence", "indentation"],
 )

@@ -17,7 +17,17 @@ from playwright.sync_api import Browser, Page
 from huashu import csp
 
 HOSTILE_TEXT = '<img src=x onerror="window.__pwned=2">注入话术 {{ 7*7 }} {% if true %}模板{% endif %} {称呼}'
-PAGES = ("", "greetings/", "inbound/", "questions/", "tags/", "review/", "search/?q=zhuru", "cards/", "cards/a4-4up-pinyin/")
+PAGES = (
+    "",
+    "greetings/",
+    "inbound/",
+    "questions/",
+    "tags/",
+    "review/",
+    "search/?q=zhuru",
+    "cards/",
+    "cards/a4-4up-pinyin/",
+)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +140,9 @@ def test_search_and_copy_show_hostile_content_as_text(browser: Browser, hostile_
     context.close()
 
 
-def test_printing_cards_runs_nothing_and_stays_on_the_origin(browser: Browser, hostile_url: str, tmp_path: Path) -> None:
+def test_printing_cards_runs_nothing_and_stays_on_the_origin(
+    browser: Browser, hostile_url: str, tmp_path: Path
+) -> None:
     context = browser.new_context()
     page = context.new_page()
     seen = watch(page)
