@@ -104,7 +104,10 @@ def recent_changes(library_dir: Path, max_commits: int = MAX_COMMITS) -> list[Co
     if top is None:
         return None
     repo = Path(top.strip())
-    library = library_dir.resolve().relative_to(repo.resolve()).as_posix()
+    try:
+        library = library_dir.resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:  # e.g. git reports a path in another form than the file system's
+        return None
     log = _git(
         repo,
         "log",
