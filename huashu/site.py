@@ -178,4 +178,6 @@ def harden_page(html: str, name: str) -> str:
     live-reload script is inline and added after the build."""
     for script in csp.unknown_inline_scripts(html):
         log.warning(f"{name} 含有来历不明的内联脚本（已被内容安全策略禁止执行）：{script[:80]!r}")
-    return html if _serving else csp.add_policy(html)
+    # Not on the stock-search build either: it exists for benchmarks, where Pagefind is
+    # run over its pages and needs WebAssembly, which the policy does not allow.
+    return html if _serving or not huashu_search_enabled() else csp.add_policy(html)

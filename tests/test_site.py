@@ -232,6 +232,13 @@ def test_stock_search_switch_builds_materials_search_instead(tmp_path: Path) -> 
     assert not (site / "search" / "data").exists()
     html = (site / "greetings" / "index.html").read_text(encoding="utf-8")
     assert "md-search__input" in html and "hs-search" not in html
+    # Material's index has the entries (slots filled before its plugin reads the page)
+    import json
+
+    indexed = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("您好，很高兴为您服务！" in doc["text"] for doc in indexed["docs"])
+    # a build for benchmarks: no security policy, so Pagefind's WebAssembly can run over its pages
+    assert "Content-Security-Policy" not in html
 
 
 def test_search_index_files(bundled_site: Path) -> None:
