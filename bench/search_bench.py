@@ -194,7 +194,8 @@ def wait_ready(engine: str, page) -> None:
 
 def wait_complete(engine: str, page) -> None:
     if engine == "huashu":
-        page.wait_for_function("window.huashu.isComplete()")
+        # A function, not an expression string: the pages' security policy forbids eval.
+        page.wait_for_function("() => { window.huashu.loadBodies(); return window.huashu.isComplete(); }")
 
 
 TYPE = {"huashu": HUASHU_TYPE, "material": MATERIAL_TYPE, "pagefind": PAGEFIND_TYPE}

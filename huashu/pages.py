@@ -235,7 +235,9 @@ class PageRenderer:
                     variant_page=card_page,
                 )
                 page_rule = PAGE_RULES[run if run != "auto" else (cards[0].size if cards else "a6")]
-                parts = [f"<style>{page_rule}</style>", f'<div class="hs-cards hs-cards--{run}" data-run="{run}">']
+                # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
+                opening = f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
+                parts = [f"<style>{page_rule}</style>", opening]
                 for sheet in sheets:
                     sheet_size = "a4-4up" if run == "a4-4up" else sheet[0].size
                     parts.append(f'<div class="hs-sheet hs-sheet--{sheet_size}">')
