@@ -133,17 +133,19 @@ def check_forbidden_wording(library: Library, _today: datetime.date) -> Iterator
 
 def check_near_duplicates(library: Library, _today: datetime.date) -> Iterator[Finding]:
     """Phrase texts and variants that say the same; each reported once, at the later one."""
-    seen: list[tuple[str, Spoken]] = []
+    texts = [(spoken, fold(spoken.text)) for spoken in _phrase_texts(library)]
+    texts = [(spoken, folded) for spoken, folded in texts if folded]
+    # How many texts each bigram occurs in: candidates are found through the rarest ones.
+    frequency: Counter[str] = Counter(b for _, folded in texts for b in set(_bigrams(folded)))
+    seen: list[tuple[str, set[str], Spoken]] = []
     exact: dict[tuple[bool, str], Spoken] = {}
     by_bigram: dict[tuple[bool, str], list[int]] = defaultdict(list)
-    for spoken in _phrase_texts(library):
+    for spoken, folded in texts:
         avoid = typing.cast(Phrase, spoken.entry).avoid
-        folded = fold(spoken.text)
-        if not folded:
-            continue
+        bigrams = set(_bigrams(folded))
         earlier = exact.get((avoid, folded))
         if earlier is None and len(folded) >= MIN_FUZZY_LENGTH:
-            earlier = _similar_earlier(folded, avoid, seen, by_bigram)
+            earlier = _similar_earlier(folded, bigrams, avoid, seen, by_bigram, frequency)
         if earlier is not None:
             if "near-duplicate" not in earlier.entry.lint_ignore:  # a pair kept on purpose, from either side
                 how = "相同" if fold(earlier.text) == folded else "几乎相同"
@@ -151,9 +153,9 @@ def check_near_duplicates(library: Library, _today: datetime.date) -> Iterator[F
                 yield spoken.entry, spoken.path, f"与{where}的 {earlier.path} {how}：“{earlier.text}”"
             continue
         exact[(avoid, folded)] = spoken
-        for bigram in set(_bigrams(folded)):
+        for bigram in _rarest(bigrams, frequency):
             by_bigram[(avoid, bigram)].append(len(seen))
-        seen.append((folded, spoken))
+        seen.append((folded, bigrams, spoken))
 
 
 def _phrase_texts(library: Library) -> Iterator[Spoken]:
@@ -168,20 +170,37 @@ def _bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
+def _needed(bigrams: set[str]) -> float:
+    """Fewer shared bigrams than this and two texts cannot reach SIMILARITY."""
+    return len(bigrams) * (2 * SIMILARITY - 1)
+
+
+def _rarest(bigrams: set[str], frequency: Counter[str]) -> list[str]:
+    """The prefix filter of similarity joins: two texts sharing at least `_needed` bigrams
+    share one of each other's rarest len - needed + 1 (with some slack for texts of
+    different lengths), so only those are indexed and looked up; common bigrams (您好)
+    would otherwise make every text a candidate for every other."""
+    ordered = sorted(bigrams, key=lambda b: (frequency[b], b))
+    slack_needed = int(_needed(bigrams) * 0.8)
+    return ordered[: max(1, len(ordered) - slack_needed + 1)]
+
+
 def _similar_earlier(
-    folded: str, avoid: bool, seen: list[tuple[str, Spoken]], by_bigram: dict[tuple[bool, str], list[int]]
+    folded: str,
+    bigrams: set[str],
+    avoid: bool,
+    seen: list[tuple[str, set[str], Spoken]],
+    by_bigram: dict[tuple[bool, str], list[int]],
+    frequency: Counter[str],
 ) -> Spoken | None:
-    """The first earlier text at least SIMILARITY alike; candidates share most bigrams,
-    so the exact ratio is computed for a handful of texts, not the whole library."""
-    bigrams = set(_bigrams(folded))
-    shared: Counter[int] = Counter()
-    for bigram in bigrams:
-        shared.update(by_bigram.get((avoid, bigram), ()))
-    needed = len(bigrams) * (2 * SIMILARITY - 1)  # fewer shared bigrams cannot reach the ratio
-    for index, count in sorted(shared.items()):
-        if count < needed:
+    """The first earlier text at least SIMILARITY alike; the exact ratio is computed
+    only for the few texts that share enough bigrams."""
+    candidates = {i for bigram in _rarest(bigrams, frequency) for i in by_bigram.get((avoid, bigram), ())}
+    needed = _needed(bigrams)
+    for index in sorted(candidates):
+        other, other_bigrams, spoken = seen[index]
+        if len(bigrams & other_bigrams) < needed:
             continue
-        other, spoken = seen[index]
         if difflib.SequenceMatcher(None, folded, other, autojunk=False).ratio() >= SIMILARITY:
             return spoken
     return None
