@@ -90,9 +90,7 @@ def plain_material_project(root: Path, library_dir: Path) -> Path:
     category_markdown, category_html = renderer.category_pages()
     category_markdown[pages.TAGS_PAGE], category_html[pages.TAGS_PAGE] = renderer.tags_page()
     for uri, markdown in category_markdown.items():
-        for number, html in enumerate(category_html[uri]):
-            markdown = markdown.replace(f'<div class="hs-slot" data-slot="{number}"></div>', html, 1)
-        generated[uri] = markdown
+        generated[uri] = pages.fill_slots(markdown, category_html[uri])
     for uri, markdown in generated.items():
         (docs / uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / uri).write_text(markdown, encoding="utf-8")

@@ -62,6 +62,20 @@ def category_page(category: Category) -> str:
     return f"{category.id}/index.md"
 
 
+# Where a generated page's HTML goes once the rest of the page is built (see fill_slots).
+_SLOT = re.compile(r'<div class="hs-slot" data-slot="(\d+)"></div>')
+
+
+def fill_slots(html: str, slots: list[str | list[str]]) -> str:
+    """Put each slot's HTML (a string, or pieces to join) in place of its marker."""
+
+    def slot(match: re.Match[str]) -> str:
+        content = slots[int(match.group(1))]
+        return content if isinstance(content, str) else "".join(content)
+
+    return _SLOT.sub(slot, html)
+
+
 def plain_title(text: str) -> str:
     """A title MkDocs and the theme print without escaping (navigation, <title>): the three
     characters that could make markup become their full-width forms, so a title is only text."""

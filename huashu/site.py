@@ -7,7 +7,6 @@ result back to MkDocs; no content logic lives here.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +128,6 @@ def add_generated_pages(files: Files, config: MkDocsConfig, handbook: Handbook) 
 # HTML of generated pages that skips Markdown (entries, cards): by page, per slot a string
 # or pieces to join (cards shared by several print runs are stored once).
 _SLOT_HTML: dict[str, list] = {}
-_SLOT = re.compile(r'<div class="hs-slot" data-slot="(\d+)"></div>')
 
 
 def fill_slots(html: str, src_uri: str) -> str:
@@ -141,14 +139,7 @@ def fill_slots(html: str, src_uri: str) -> str:
     on, on the converted content instead, so that search indexes the entries.
     """
     slots = _SLOT_HTML.pop(src_uri, None)
-    if slots is None:
-        return html
-
-    def slot(match: re.Match[str]) -> str:
-        content = slots[int(match.group(1))]
-        return content if isinstance(content, str) else "".join(content)
-
-    return _SLOT.sub(slot, html)
+    return html if slots is None else pages.fill_slots(html, slots)
 
 
 def fill_slots_in_content(html: str, src_uri: str) -> str:
