@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from huashu import model, review
+from huashu import review
 from huashu.errors import LibraryInvalid
 from huashu.lint import UNFINISHED_MARK
 from huashu.load import display_name
 from huashu.model import Category, Library
-from huashu.validate import load_library
+from huashu.validate import id_problem, load_library
 
 # Where a new file for a category goes, by the category's section.
 SECTION_FOLDERS = {"phrases": "phrases", "procedures": "procedures", "standards": "standards", "faq": "faq"}
@@ -139,8 +138,9 @@ def add_entry(
     if category is None:
         known = "、".join(c.id for c in library.categories)
         raise NewEntryError(f"分类“{category_id}”不存在；可用的分类：{known}")
-    if entry_id is not None and not re.match(model.ID_PATTERN, entry_id):
-        raise NewEntryError(f"“{entry_id}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard")
+    problem = id_problem(entry_id) if entry_id is not None else None
+    if problem:
+        raise NewEntryError(problem)
     if entry_id is not None and entry_id in library.by_id:
         raise NewEntryError(f"条目 id “{entry_id}”已经存在")
     entry_id = entry_id or _fresh_id(library, category_id)

@@ -147,8 +147,9 @@ class _FileConverter:
         value = self.convert_text(node, path)
         if value is _INVALID:
             return value
-        if not _ID_RE.match(value):
-            return self.error(node, path, f"“{value}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard")
+        problem = id_problem(value)
+        if problem:
+            return self.error(node, path, problem)
         mention = _Mention(value, self.origin(node), path)
         if hint in (model.EntryRef, model.PhraseRef):
             mention.expect_kind = "phrase" if hint is model.PhraseRef else None
@@ -374,6 +375,13 @@ class _FileConverter:
         return [] if result is _INVALID else result.cards
 
 
+def id_problem(value: str) -> str | None:
+    """Why `value` cannot be an id, or None when it can."""
+    if _ID_RE.match(value):
+        return None
+    return f"“{value}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard"
+
+
 @functools.cache
 def _record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
     """Type hints and editor-facing fields of a model class (resolved once: it is slow)."""
@@ -495,24 +503,6 @@ class _Validation:
         if self.collector.errors:
             raise LibraryInvalid(self.collector.errors)
         return library
-
-
-def validate_sources(
-    sources: list[SourceFile],
-    load_errors: list[LibraryError],
-    assumed: dict[str, set[str]] | None = None,
-) -> Library:
-    """Convert loaded files into a Library, or raise LibraryInvalid with every problem.
-
-    Args:
-        sources: Files that parsed.
-        load_errors: Problems from files that did not.
-        assumed: Entry and category ids taken to exist although their files did not parse.
-    """
-    validation = _Validation(load_errors, assumed)
-    for source in sources:
-        validation.add(source)
-    return validation.finish()
 
 
 def _first_of_each(items: list[Any]) -> list[Any]:
