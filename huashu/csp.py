@@ -52,8 +52,9 @@ def is_theme_script(script: str) -> bool:
     return any(pattern.match(script.strip()) for pattern in THEME_SCRIPTS)
 
 
-def unknown_inline_scripts(html: str) -> list[str]:
-    return [s for s in inline_scripts(html) if not is_theme_script(s)]
+def unknown_inline_scripts(html: str, scripts: list[str] | None = None) -> list[str]:
+    """Inline scripts that are not the theme's (`scripts`: the page's, if already found)."""
+    return [s for s in (inline_scripts(html) if scripts is None else scripts) if not is_theme_script(s)]
 
 
 def script_hash(script: str) -> str:
@@ -61,17 +62,21 @@ def script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def policy_for(html: str) -> str:
-    allowed = dict.fromkeys(script_hash(s) for s in inline_scripts(html) if is_theme_script(s))
+def policy_for(scripts: list[str]) -> str:
+    """The policy for a page whose inline scripts are `scripts`."""
+    allowed = dict.fromkeys(script_hash(s) for s in scripts if is_theme_script(s))
     script_src = " ".join(["'self'", *allowed])
     directives = [*BASE_POLICY[:1], ("script-src", script_src), *BASE_POLICY[1:]]
     return "; ".join(f"{name} {value}" for name, value in directives)
 
 
-def add_policy(html: str) -> str:
-    """The page with its policy as the first element of <head> (unchanged if it has no head)."""
+def add_policy(html: str, scripts: list[str] | None = None) -> str:
+    """The page with its policy as the first element of <head> (unchanged if it has no head).
+
+    `scripts`: the page's inline scripts, if the caller has already looked for them."""
     head = _HEAD.search(html)
     if head is None:
         return html
-    meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    policy = policy_for(inline_scripts(html) if scripts is None else scripts)
+    meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}">'
     return html[: head.end()] + meta + html[head.end() :]

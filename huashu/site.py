@@ -167,8 +167,9 @@ def write_search_index(config: MkDocsConfig, handbook: Handbook) -> None:
 def harden_page(html: str, name: str) -> str:
     """A Content-Security-Policy on every built page; not under `mkdocs serve`, whose
     live-reload script is inline and added after the build."""
-    for script in csp.unknown_inline_scripts(html):
+    scripts = csp.inline_scripts(html)  # once per page: card pages run to megabytes
+    for script in csp.unknown_inline_scripts(html, scripts):
         log.warning(f"{name} 含有来历不明的内联脚本（已被内容安全策略禁止执行）：{script[:80]!r}")
     # Not on the stock-search build either: it exists for benchmarks, where Pagefind is
     # run over its pages and needs WebAssembly, which the policy does not allow.
-    return html if _serving or not huashu_search_enabled() else csp.add_policy(html)
+    return html if _serving or not huashu_search_enabled() else csp.add_policy(html, scripts)
