@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test validate browser-deps clean
+.PHONY: serve build test test-fast check validate browser-deps node-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本")'
@@ -34,8 +34,24 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: $(BIN)/.installed browser-deps  ## 运行全部测试（含真实浏览器测试）
+# The search engine's own tests run in Node (Debian's nodejs), without a browser.
+node-deps:
+	@if ! command -v node >/dev/null 2>&1; then \
+		echo "安装 nodejs ……"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs >/dev/null; \
+	fi
+
+check: $(BIN)/.installed  ## 代码检查：ruff（风格与格式）和 mypy（类型）
+	$(BIN)/ruff check huashu hooks tests bench
+	$(BIN)/ruff format --check huashu hooks tests bench
+	$(BIN)/mypy
+
+test: $(BIN)/.installed browser-deps node-deps check  ## 运行全部测试（含真实浏览器测试）
 	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed node-deps  ## 日常开发用：不构建整个站点、不开浏览器（30 秒内）
+	$(BIN)/python -m pytest -m "not slow" -q
 
 clean:
 	rm -rf site $(VENV) .pytest_cache

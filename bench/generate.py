@@ -22,8 +22,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from huashu import model  # noqa: E402
-from huashu.validate import load_library  # noqa: E402
+from huashu import load_library, model  # noqa: E402
 
 BUSINESSES = {
     "gas": ("燃气", "燃气表 报装 停气 安检 抄表 燃气费 阀门 漏气 燃气灶 热水器 预约上门 气价 阶梯气价 过户 销户"),

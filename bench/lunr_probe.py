@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from generate import generate  # noqa: E402
 from lunr import lunr  # noqa: E402
 
+from huashu import load_library  # noqa: E402
 from huashu.readings import readings_in_use  # noqa: E402
 from huashu.search_index import build_index, document_for  # noqa: E402
-from huashu.validate import load_library  # noqa: E402
 
 
 def tokens(text: str, readings: dict[str, tuple[str, ...]]) -> str:

@@ -40,8 +40,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from generate import generate  # noqa: E402
 
-from huashu import pages  # noqa: E402
-from huashu.validate import load_library  # noqa: E402
+from huashu import load_library, pages, urls  # noqa: E402
 
 PARTS = ("mkdocs.yml", "hooks", "overrides", "docs")
 # The same theme features as the handbook's mkdocs.yml: the comparison is about huashu, not the theme.
@@ -82,13 +81,13 @@ def huashu_project(root: Path, library: Path) -> Path:
 def plain_material_project(root: Path, library_dir: Path) -> Path:
     """The same content pages as ordinary Markdown, for Material without huashu."""
     library = load_library(library_dir)
-    renderer = pages.PageRenderer(library, pages.PageLinks(True))
+    renderer = pages.PageRenderer(library, urls.PageLinks(True))
     project = root / "material"
     docs = project / "docs"
     generated = renderer.pages()
-    generated.pop(pages.REVIEW_PAGE)
+    generated.pop(urls.REVIEW_PAGE)
     category_markdown, category_html = renderer.category_pages()
-    category_markdown[pages.TAGS_PAGE], category_html[pages.TAGS_PAGE] = renderer.tags_page()
+    category_markdown[urls.TAGS_PAGE], category_html[urls.TAGS_PAGE] = renderer.tags_page()
     for uri, markdown in category_markdown.items():
         generated[uri] = pages.fill_slots(markdown, category_html[uri])
     for uri, markdown in generated.items():

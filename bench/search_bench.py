@@ -242,7 +242,7 @@ def measure_engine(engine: str, browser, site: Path, runs: int) -> dict:
                 " return out; }",
                 [q["q"] for q in QUERIES],
             )
-            api_passed = sum(passes(q, r) for q, r in zip(QUERIES, api_results))
+            api_passed = sum(passes(q, r) for q, r in zip(QUERIES, api_results, strict=True))
         total_bytes = loaded_bytes(page, site, base)
         context.close()
     keystrokes.sort()
@@ -317,7 +317,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="empty-cache page loads per engine (median)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/huashu-bench"))
     args = parser.parse_args()
-    from huashu.validate import load_library
+    from huashu import load_library
 
     output = []
     with chromium() as browser:

@@ -1,4 +1,4 @@
-"""Stage 5, cards: quick-reference cards for print, laid out to fit their paper.
+"""Stage 6, cards: quick-reference cards for print, laid out to fit their paper.
 
 Every procedure and every phrase category gets a card; editors add more in
 cards.yaml. Whether a card fits is worked out here, from the paper's printable
@@ -12,19 +12,22 @@ happens. Nothing is ever clipped.
 from __future__ import annotations
 
 import functools
+import html
 import math
 import unicodedata
 from dataclasses import dataclass, replace
 
+from markupsafe import Markup, escape
 from pypinyin import Style, pinyin
 
-from huashu import model
-from huashu.model import Card, Entry, Library
+from huashu import model, pages, urls
+from huashu.model import Card, Entry, Library, Role
 from huashu.readings import phrase_readings
 
-# Paper in mm, and the print stylesheet's page margins in mm.
-PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0)}
-MARGIN = {"a6": 6.0, "a5": 9.0}
+# Paper in mm, and the print stylesheet's page margins in mm (overrides/assets/cards.css
+# uses the same numbers; tests/test_cards.py checks that it does).
+PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0), "a4": (210.0, 297.0)}
+MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first; the last is the smallest we still call readable.
 FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
 LINE_HEIGHT = 1.5
@@ -94,21 +97,33 @@ def _width_units(text: str) -> float:
 
 
 def blocks_for(entry: Entry, library: Library) -> list[Block]:
-    if isinstance(entry, model.Phrase):
-        if entry.avoid:
-            return [Block(entry.title, (f"✗ {entry.text}", f"✓ {entry.instead}"), entry.id, avoid=True)]
-        return [Block(entry.title, (entry.text,), entry.id)]
-    if isinstance(entry, model.Procedure):
-        blocks = []
-        for number, step in enumerate(entry.steps, start=1):
-            referenced = library.by_id.get(step.phrase) if step.phrase else None
-            say = step.say or (referenced.text if isinstance(referenced, model.Phrase) else "")
-            do = f"{step.do}（{step.limit}）" if step.limit else step.do
-            blocks.append(Block("", (do, *([f"“{say}”"] if say else [])), entry.id, number=number))
-        return blocks
-    if isinstance(entry, model.Faq):
-        return [Block(entry.title, (f"问：{entry.question}", f"答：{entry.answer}"), entry.id)]
-    raise TypeError(entry)  # pragma: no cover - the model has exactly three kinds
+    """What a card prints of an entry: the texts the model marks for cards, in reading order.
+
+    One block per entry, or one per step for records in a list (numbered). Forbidden
+    wording is printed "✗", and in a forbidden phrase the alternative "✓".
+    """
+    heading = "" if isinstance(entry, model.Procedure) else entry.title
+    avoid = bool(getattr(entry, "avoid", False))
+    grouped: dict[int | None, list[str]] = {}
+    for text in model.entry_texts(entry, library.by_id):
+        if text.card is None or not text.text:
+            continue
+        line = text.card.lstrip("+").format(text.text)
+        if text.role is Role.FORBIDDEN:
+            line = f"✗ {line}"
+        elif avoid and text.role is Role.SAY:
+            line = f"✓ {line}"
+        lines = grouped.setdefault(text.step, [])
+        if text.card.startswith("+") and lines:
+            lines[0] += line
+        else:
+            lines.append(line)
+    return [
+        Block(
+            heading if step is None else "", tuple(lines), entry.id, avoid=avoid, number=0 if step is None else step + 1
+        )
+        for step, lines in grouped.items()
+    ]
 
 
 def _block_height(block: Block, font_pt: float, width_mm: float, pinyin_on: bool) -> float:
@@ -255,7 +270,7 @@ def build_cards(
 
 @functools.cache
 def _char_reading(char: str) -> str:
-    readings = pinyin(char, style=Style.TONE, errors=lambda _: [""])
+    readings = pinyin(char, style=Style.TONE, errors=lambda _: "")
     return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
 
 
@@ -282,3 +297,104 @@ def ruby_pairs(text: str) -> list[tuple[str, str]]:
             pairs.append((text[i], _char_reading(text[i])))
             i += 1
     return pairs
+
+
+# --- the cards pages ----------------------------------------------------------------
+
+
+def _mm(value: float) -> str:
+    return f"{value:g}mm" if value else "0"
+
+
+# The default @page of a single-size print run (the "auto" run uses named pages per card).
+PAGE_RULES = {
+    size: Markup(f"@page {{ size: {PAPER[paper][0]:g}mm {PAPER[paper][1]:g}mm; margin: {_mm(MARGIN[size])}; }}")
+    for size, paper in (("a6", "a6"), ("a5", "a5"), ("a4-4up", "a4"))
+}
+PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一"))
+
+
+@functools.cache
+def ruby_text(text: str, on: bool) -> Markup:
+    """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
+
+    One <ruby> per run rather than per character halves the markup of a pinyin card
+    (large libraries print tens of thousands). Built as a plain string, then one Markup:
+    Markup.format per character costs ten times more. Cached while the cards of one
+    build are rendered (A6 and A5 print the same lines), then cleared.
+    """
+    if not on:
+        return escape(text)
+    parts = []
+    in_ruby = False
+    for char, reading in ruby_pairs(text):
+        safe = html.escape(char, quote=False)
+        if reading:
+            parts.append(f"{'' if in_ruby else '<ruby>'}{safe}<rt>{reading}</rt>")
+            in_ruby = True
+        else:
+            parts.append(f"</ruby>{safe}" if in_ruby else safe)
+            in_ruby = False
+    if in_ruby:
+        parts.append("</ruby>")
+    return Markup("".join(parts))
+
+
+def short_link(card: PrintCard, library: Library, site_url: str) -> str:
+    """Where the card's first entry lives online: a full URL when site_url is set."""
+    entry = card.entries[0]
+    path = urls.site_path(urls.entry_page(entry, library)) + "#" + entry.id
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
+def card_pages(
+    renderer: pages.PageRenderer, site_url: str = ""
+) -> tuple[dict[str, str], dict[str, list[str | list[str]]], list[FitReport]]:
+    """Every print run's cards page: its Markdown (with a slot), the HTML for the slot,
+    and what fitting had to do (from the "auto" run). The cards stay out of the Markdown:
+    Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there.
+    Each card is laid out and rendered once, however many runs print it the same way."""
+    markdown: dict[str, str] = {}
+    html: dict[str, list[str | list[str]]] = {}
+    reports: list[FitReport] = []
+    fits: FitMemo = {}
+    rendered: dict[tuple, str] = {}
+    renderer.env.filters["ruby"] = ruby_text
+    card_template = renderer.env.get_template("_card.html.jinja")
+
+    def card_html(card: PrintCard) -> str:
+        key = (card.id, card.part, card.parts, card.size, card.font_pt, card.pinyin)
+        if key not in rendered:
+            rendered[key] = card_template.render(card=card, short_link=short_link(card, renderer.library, site_url))
+        return rendered[key]
+
+    for run in PRINT_RUNS:
+        for pinyin_on in (False, True):
+            cards, fit = build_cards(renderer.library, run, pinyin_on, fits)
+            if run == "auto" and not pinyin_on:
+                reports = fit
+            sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+            uri = urls.card_page(run, pinyin_on)
+            markdown[uri] = renderer.render(
+                "cards.md.jinja",
+                uri,
+                run=run,
+                pinyin_run=pinyin_on,
+                cards=cards,
+                sheets=sheets,
+                variants=PRINT_VARIANTS,
+                variant_page=urls.card_page,
+            )
+            page_rule = PAGE_RULES[run if run != "auto" else (cards[0].size if cards else "a6")]
+            # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
+            opening = f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
+            parts = [f"<style>{page_rule}</style>", opening]
+            for sheet in sheets:
+                sheet_size = "a4-4up" if run == "a4-4up" else sheet[0].size
+                parts.append(f'<div class="hs-sheet hs-sheet--{sheet_size}">')
+                parts += [card_html(card) for card in sheet]
+                parts.append("</div>")
+            parts.append("</div>")
+            html[uri] = [parts]  # joined when the page is written: cards are shared between runs
+    ruby_text.cache_clear()
+    return markdown, html, reports

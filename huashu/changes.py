@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from huashu import model
+
 # How many of the latest commits touching the library the page shows.
 MAX_COMMITS = 30
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -66,7 +68,8 @@ def _entries_at(repo: Path, revision: str, paths: list[str]) -> dict[str, dict[s
             continue
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             continue
-        defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+        given_defaults = data.get("defaults")
+        defaults: dict[str, Any] = given_defaults if isinstance(given_defaults, dict) else {}
         for entry in data["entries"]:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 found.setdefault(entry["id"], {**defaults, **entry})
@@ -74,10 +77,12 @@ def _entries_at(repo: Path, revision: str, paths: list[str]) -> dict[str, dict[s
 
 
 def _main_text(entry: dict[str, Any]) -> str:
-    for name in ("text", "question", "summary"):
-        if isinstance(entry.get(name), str):
-            return entry[name].strip()
-    return ""
+    """The text that stands for an entry of its kind (as the model declares), from raw YAML data."""
+    kind = entry.get("kind")
+    if kind not in model.ENTRY_CLASSES:
+        return ""
+    text = entry.get(model.main_text_field(kind))
+    return text.strip() if isinstance(text, str) else ""
 
 
 def _compare(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[EntryChange]:

@@ -11,21 +11,20 @@ from collections import Counter
 from pathlib import Path
 from typing import NoReturn
 
-from huashu import review
+from huashu import load_library, review
 from huashu.errors import LibraryInvalid
-from huashu.lint import RULE_TITLES, lint_library
+from huashu.lint import lint_library
 from huashu.load import CATEGORY_FILE
-from huashu.model import ENTRY_CLASSES, KIND_TITLES, Library
+from huashu.model import ENTRY_CLASSES, KIND_TITLES, LINT_RULES, Library
 from huashu.new_entry import NewEntryError, add_entry, describe
 from huashu.schema import SCHEMA_PATH, schema_text
 from huashu.stats import format_stats, library_stats
-from huashu.validate import load_library
 
 LIBRARY_FOLDER = "scripts_library"
 
 
 class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def,unused-ignore]
         return super().add_usage(usage, actions, groups, prefix or "用法：")
 
 
@@ -95,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "lint",
         "检查话术库里该改的地方（忌语、重复、太长、过期、占位符）",
         "检查校验通过的话术库里编辑应该改的地方，每条提醒带 文件:行:列 和规则名：\n"
-        + "\n".join(f"  {name:<24}{title}" for name, title in RULE_TITLES.items())
+        + "\n".join(f"  {name:<24}{title}" for name, title in LINT_RULES.items())
         + "\n\n给出文件时只报告这些文件里的提醒（适合 pre-commit）。\n"
         "条目里写 lint_ignore: [规则名] 可以关掉这个条目的某项检查。",
     )
@@ -218,7 +217,7 @@ def run_lint(paths: list[Path], strict: bool) -> int:
         loaded = load_or_report(library)
         if loaded is None:
             return 1
-        found = lint_library(loaded, Path.cwd())
+        found = lint_library(loaded)
         if files is not None:
             found = [w for w in found if Path(w.file).resolve() in files]
         warnings += found

@@ -17,29 +17,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import opencc
-import yaml
 
 from huashu import cards, model, review
 from huashu.errors import LibraryError
-from huashu.load import load_file
-from huashu.model import Entry, Faq, Library, Phrase, Procedure
+from huashu.model import Entry, Library, Phrase, Role
 
-RULE_TITLES: dict[str, str] = {
-    "forbidden-wording": "话术里含有服务忌语",
-    "near-duplicate": "重复或几乎相同的话术",
-    "too-long-for-card": "话术太长，一张卡片上读不完",
-    "review-overdue": "已过复核日期",
-    "undeclared-placeholder": "用了占位符却没在 placeholders 里说明",
-    "unused-placeholder": "placeholders 里说明了却没用到的占位符",
-    "unfinished": "还有“待填写”的内容",
-}
-assert set(RULE_TITLES) == set(typing.get_args(model.LintRule)), "every rule in the model has a check here"
-
-# What `huashu new` writes where the editor still has to fill something in.
-UNFINISHED_MARK = "待填写"
+UNFINISHED_MARK = model.UNFINISHED_MARK
 # Two phrases this similar (difflib ratio, after normalising) say the same thing.
 SIMILARITY = 0.9
 # Below this length only identical texts count as duplicates: short phrases
@@ -73,21 +58,22 @@ def fold(text: str) -> str:
 
 
 def spoken_texts(library: Library) -> Iterator[Spoken]:
-    """Everything meant to be said to a customer, except the forbidden phrases themselves."""
+    """Everything written in the library to be said to a customer (references not followed)."""
     for entry in library.entries:
-        if isinstance(entry, Phrase):
-            if entry.avoid:
-                yield Spoken(entry, "instead", entry.instead)
-                continue
-            yield Spoken(entry, "text", entry.text)
-            for i, variant in enumerate(entry.variants):
-                yield Spoken(entry, f"variants[{i}]", variant)
-        elif isinstance(entry, Procedure):
-            for i, step in enumerate(entry.steps):
-                if step.say:
-                    yield Spoken(entry, f"steps[{i}].say", step.say)
-        elif isinstance(entry, Faq):
-            yield Spoken(entry, "answer", entry.answer)
+        for text in model.entry_texts(entry):
+            if text.role is Role.SAY and text.text:
+                yield Spoken(entry, text.path, text.text)
+
+
+def _wording(entry: Phrase) -> Iterator[model.EntryText]:
+    """A phrase's own wording (text and variants): what forbidden or duplicate wording is about."""
+    for text in model.entry_texts(entry):
+        if text.role in (Role.SAY, Role.FORBIDDEN) and text.path.split("[")[0] in _WORDING_FIELDS:
+            yield text
+
+
+# The fields whose role turns to FORBIDDEN in an avoid entry are a phrase's own wording.
+_WORDING_FIELDS = frozenset(t.name for t in model.text_fields(Phrase) if t.avoid_role is not None)
 
 
 # --- rules ---------------------------------------------------------------------
@@ -100,10 +86,7 @@ def forbidden_words(library: Library) -> dict[str, Phrase]:
     words: dict[str, Phrase] = {}
     for entry in library.entries:
         if isinstance(entry, Phrase) and entry.avoid:
-            if entry.detect:
-                candidates = entry.detect
-            else:
-                candidates = [c for t in (entry.text, *entry.variants) for c in _CLAUSE_SPLIT.split(t)]
+            candidates = entry.detect or [c for t in _wording(entry) for c in _CLAUSE_SPLIT.split(t.text)]
             for candidate in candidates:
                 word = fold(candidate)
                 if len(word) >= (1 if entry.detect else MIN_CLAUSE_LENGTH):
@@ -161,9 +144,8 @@ def check_near_duplicates(library: Library, _today: datetime.date) -> Iterator[F
 def _phrase_texts(library: Library) -> Iterator[Spoken]:
     for entry in library.entries:
         if isinstance(entry, Phrase):
-            yield Spoken(entry, "text", entry.text)
-            for i, variant in enumerate(entry.variants):
-                yield Spoken(entry, f"variants[{i}]", variant)
+            for text in _wording(entry):
+                yield Spoken(entry, text.path, text.text)
 
 
 def _bigrams(text: str) -> list[str]:
@@ -230,12 +212,11 @@ def check_review_dates(library: Library, today: datetime.date) -> Iterator[Findi
 
 
 def _placeholder_uses(entry: Phrase) -> Iterator[tuple[str, str]]:
-    for path, text in (("text", entry.text), ("instead", entry.instead)):
-        for name in _PLACEHOLDER.findall(text):
-            yield path, name
-    for i, variant in enumerate(entry.variants):
-        for name in _PLACEHOLDER.findall(variant):
-            yield f"variants[{i}]", name
+    """Placeholders in what the phrase says (or must not say), in the order written."""
+    for text in model.entry_texts(entry):
+        if text.role in (Role.SAY, Role.FORBIDDEN):
+            for name in _PLACEHOLDER.findall(text.text):
+                yield text.path, name
 
 
 def check_undeclared_placeholders(library: Library, _today: datetime.date) -> Iterator[Finding]:
@@ -263,23 +244,9 @@ def check_unused_placeholders(library: Library, _today: datetime.date) -> Iterat
 
 def check_unfinished(library: Library, _today: datetime.date) -> Iterator[Finding]:
     for entry in library.entries:
-        for path, text in _texts_of(entry):
-            if UNFINISHED_MARK in text:
-                yield entry, path, f"还有“{UNFINISHED_MARK}”：请写好内容再提交"
-
-
-def _texts_of(entry: Entry) -> Iterator[tuple[str, str]]:
-    """Every text field of an entry, with its path (the fields the model declares, in order)."""
-    for name, value in vars(entry).items():
-        if isinstance(value, str):
-            yield name, value
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, str):
-                    yield f"{name}[{i}]", item
-                elif isinstance(item, model.Step):
-                    for step_field in ("do", "say", "limit"):
-                        yield f"{name}[{i}].{step_field}", getattr(item, step_field)
+        for text in model.entry_texts(entry):
+            if UNFINISHED_MARK in text.text:
+                yield entry, text.path, f"还有“{UNFINISHED_MARK}”：请写好内容再提交"
 
 
 CHECKS: dict[str, Callable[[Library, datetime.date], Iterator[Finding]]] = {
@@ -291,83 +258,22 @@ CHECKS: dict[str, Callable[[Library, datetime.date], Iterator[Finding]]] = {
     "unused-placeholder": check_unused_placeholders,
     "unfinished": check_unfinished,
 }
-assert set(CHECKS) == set(RULE_TITLES)
+assert set(CHECKS) == set(model.LINT_RULES), "every rule the model names has a check here"
 
 
-def lint_library(library: Library, base: Path, today: datetime.date | None = None) -> list[LibraryError]:
-    """Every warning for a validated library, in reading order.
+def lint_library(library: Library, today: datetime.date | None = None) -> list[LibraryError]:
+    """Every warning for a validated library, in reading order, each at the field it is about.
 
     Args:
-        base: Folder the library's file names are relative to (as given to load_library).
         today: The date review dates are checked against (default: the build's date).
     """
     today = today or review.today()
-    locator = _Locator(base)
     warnings = []
     for rule, check in CHECKS.items():
         for entry, path, message in check(library, today):
             if rule in entry.lint_ignore:
                 continue
-            line, column, field_path = locator.find(entry, path)
+            line, column, field_path = model.position_of(entry, path)
             assert entry.origin is not None
             warnings.append(LibraryError(entry.origin.file, line, column, field_path, f"{entry.id}：{message}", rule))
     return sorted(warnings)
-
-
-class _Locator:
-    """Finds the line of a field inside an entry, re-reading only files that have warnings."""
-
-    def __init__(self, base: Path):
-        self.base = base
-        self.entry_nodes: dict[str, dict[tuple[int, int], tuple[str, yaml.MappingNode]]] = {}
-        self.defaults: dict[str, yaml.Node | None] = {}
-
-    def _index(self, file: str) -> None:
-        if file in self.entry_nodes:
-            return
-        source, _ = load_file(self.base / file, file)
-        nodes: dict[tuple[int, int], tuple[str, yaml.MappingNode]] = {}
-        self.defaults[file] = None
-        if source and isinstance(source.root, yaml.MappingNode):
-            for key, value in source.root.value:
-                if key.value == "defaults":
-                    self.defaults[file] = value
-                if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-                    for i, item in enumerate(value.value):
-                        mark = item.start_mark
-                        nodes[(mark.line + 1, mark.column + 1)] = (f"entries[{i}]", item)
-        self.entry_nodes[file] = nodes
-
-    def find(self, entry: Entry, path: str) -> tuple[int, int, str]:
-        """Line, column and full field path of `path` inside `entry` (the entry's own
-        position, or its file's defaults, when the field is not written there)."""
-        origin = entry.origin
-        assert origin is not None
-        self._index(origin.file)
-        entry_path, node = self.entry_nodes[origin.file].get((origin.line, origin.column), ("", None))
-        target = _walk(node, path) if node is not None else None
-        if target is None:
-            defaults = self.defaults.get(origin.file)
-            inherited = _walk(defaults, path) if defaults is not None else None
-            full_path = f"{entry_path}.{path}" if entry_path else path
-            if inherited is not None:  # the line that sets it for the whole file
-                return inherited.start_mark.line + 1, inherited.start_mark.column + 1, f"{full_path}（defaults）"
-            return origin.line, origin.column, full_path
-        return target.start_mark.line + 1, target.start_mark.column + 1, f"{entry_path}.{path}"
-
-
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _walk(node: yaml.Node, path: str) -> yaml.Node | None:
-    for name, index in _PATH_PART.findall(path):
-        if name and isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == name), None)
-        elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
-            found = node.value[int(index)]
-        else:
-            found = None
-        if found is None:
-            return None
-        node = found
-    return node

@@ -1,14 +1,17 @@
-"""Stage 1, load: read library files into YAML node trees that keep line and column.
+"""Stage 1, load: find the library's files and read each into a YAML node tree.
 
 Only the node tree is built here (PyYAML's safe composer): nothing is
 constructed, so no tag can run code, and every value keeps its position for
-messages. Turning nodes into model objects is `huashu.validate`'s job.
+messages. Files are read one at a time as the next stage asks for them, so a
+large library never holds every node tree at once. Turning nodes into model
+objects is `huashu.validate`'s job.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -49,7 +52,7 @@ class _NodeLoader(yaml.SafeLoader):
         self.name = name
         self.alias_errors: list[LibraryError] = []
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.get_event()
             mark = event.start_mark
@@ -58,6 +61,60 @@ class _NodeLoader(yaml.SafeLoader):
             )
             return yaml.ScalarNode("tag:yaml.org,2002:null", "", mark, event.end_mark)
         return super().compose_node(parent, index)
+
+
+# An `id:` line in a file that could not be parsed: its ids are assumed to exist, so
+# one syntax error does not also show up as "unknown id" in every file that refers to it.
+_ID_LINE_RE = re.compile(r"^[\s-]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass
+class LibraryFiles:
+    """The files of one library folder, read one at a time by iterating.
+
+    What could not be read is collected in `errors`; the ids written in files
+    that could not be parsed are in `unreadable_entry_ids` / `unreadable_category_ids`,
+    so later checks do not also report references to them.
+    """
+
+    folder: Path
+    base: Path
+    errors: list[LibraryError] = field(default_factory=list)
+    unreadable_entry_ids: set[str] = field(default_factory=set)
+    unreadable_category_ids: set[str] = field(default_factory=set)
+    no_categories: bool = False
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        if not self.folder.is_dir():
+            self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
+            return
+        paths = find_library_files(self.folder)
+        if not any(p.name == CATEGORY_FILE and p.parent == self.folder for p in paths):
+            name = display_name(self.folder / CATEGORY_FILE, self.base)
+            self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
+            self.no_categories = True
+        for path in paths:
+            name = display_name(path, self.base)
+            if path.name in ROOT_FILES and path.parent != self.folder:
+                self.errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
+                continue
+            source, file_errors = load_file(path, name)
+            self.errors.extend(file_errors)
+            if source:
+                yield source
+            elif file_errors:
+                ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
+                (self.unreadable_category_ids if path.name == CATEGORY_FILE else self.unreadable_entry_ids).update(ids)
+
+
+def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
+    """The library folder's files, to be read by iterating (see LibraryFiles).
+
+    Args:
+        library_dir: The `scripts_library/` folder.
+        base: Folder that file names in messages are relative to (default: the current one).
+    """
+    return LibraryFiles(library_dir, base or Path.cwd())
 
 
 def find_library_files(library_dir: Path) -> list[Path]:
@@ -125,10 +182,8 @@ def _nesting_error(text: str, name: str) -> LibraryError | None:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return LibraryError(
-                        name, mark.line + 1, mark.column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）"
-                    )
+                    line, column = (event.start_mark.line, event.start_mark.column) if event.start_mark else (0, 0)
+                    return LibraryError(name, line + 1, column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）")
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

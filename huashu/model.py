@@ -1,13 +1,20 @@
 """The content model: the one definition every other stage derives from.
 
-Validation (`huashu.validate`), page rendering (`huashu.pages`) and the JSON
-Schema for editors all read these dataclasses and their field metadata; a new
-field is added here and nowhere else.
+Each field is declared once, with `spec()`: its type (from the annotation), what
+an editor is told about it, and the *role* of its text — the title, words said
+to the customer, guidance for the agent, hidden search terms or metadata.
+Validation, the JSON Schema, pages, the search index, cards, lint, `huashu new`
+and the change history all read these declarations (through `entry_texts` for
+the texts); a new field is added here and, where it is shown, in one template.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import enum
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NewType
 
@@ -28,21 +35,25 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
 REVIEW_PERIOD_PATTERN = r"^\s*(\d+)\s*(天|日|周|星期|个月|月|年|days?|weeks?|months?|years?)\s*$"
 DEFAULT_REVIEW_PERIOD = "12个月"
+# What `huashu new` writes where the editor still has to fill something in (lint's "unfinished").
+UNFINISHED_MARK = "待填写"
 
 Channel = Literal["phone", "chat", "counter"]
 Section = Literal["phrases", "procedures", "standards", "faq"]
 Kind = Literal["phrase", "procedure", "faq"]
 CardSize = Literal["a6", "a5"]
-# The rules of `huashu lint` (huashu.lint implements one check per name).
-LintRule = Literal[
-    "forbidden-wording",
-    "near-duplicate",
-    "too-long-for-card",
-    "review-overdue",
-    "undeclared-placeholder",
-    "unused-placeholder",
-    "unfinished",
-]
+# The rules of `huashu lint`, with what each one finds (huashu.lint implements one check per name).
+LINT_RULES: dict[str, str] = {
+    "forbidden-wording": "话术里含有服务忌语",
+    "near-duplicate": "重复或几乎相同的话术",
+    "too-long-for-card": "话术太长，一张卡片上读不完",
+    "review-overdue": "已过复核日期",
+    "undeclared-placeholder": "用了占位符却没在 placeholders 里说明",
+    "unused-placeholder": "placeholders 里说明了却没用到的占位符",
+    "unfinished": "还有“待填写”的内容",
+}
+# A rule name in `lint_ignore`; checked against LINT_RULES.
+LintRule = NewType("LintRule", str)
 # Ids of cards made automatically (one per procedure, one per phrase category).
 AUTO_CARD_PREFIX = "auto-"
 
@@ -61,6 +72,17 @@ RESERVED_CATEGORY_IDS = frozenset(
 )
 
 
+class Role(enum.Enum):
+    """What a text is for; every stage treats a text by its role, never by its field name."""
+
+    TITLE = "title"  # the entry's name
+    SAY = "say"  # words said to the customer: shown, searched, copied, printed
+    FORBIDDEN = "forbidden"  # words never to say (a forbidden phrase's own wording)
+    GUIDE = "guide"  # guidance for the agent: shown and searched, never copied
+    HIDDEN = "hidden"  # search terms, never shown as text of the entry
+    META = "meta"  # ids, owners, settings: not searched
+
+
 def spec(
     title: str,
     *,
@@ -68,6 +90,11 @@ def spec(
     default: Any = None,
     inherit: bool = False,
     multiline: bool = False,
+    role: Role = Role.META,
+    avoid_role: Role | None = None,
+    card: str | None = None,
+    scaffold: bool = False,
+    non_empty: bool = False,
 ) -> Any:
     """Declare a model field with what an editor needs to know about it.
 
@@ -77,8 +104,24 @@ def spec(
         default: Value when absent; lists and mappings default to empty.
         inherit: The field may be given once in a file's `defaults:` block.
         multiline: Free text that keeps its line breaks (rendered as paragraphs).
+        role: What the field's text is for (see Role).
+        avoid_role: The role instead, in an entry marked `avoid: true`: the entry's own wording.
+        card: How the text is printed on a quick-reference card (a format with {}; a leading "+"
+            continues the record's first line); None: not printed.
+        scaffold: `huashu new` writes the field with a "待填写" mark for the editor to fill.
+        non_empty: A list that makes no sense empty.
     """
-    meta = {"title": title, "required": required, "inherit": inherit, "multiline": multiline}
+    meta = {
+        "title": title,
+        "required": required,
+        "inherit": inherit,
+        "multiline": multiline,
+        "role": role,
+        "avoid_role": avoid_role,
+        "card": card,
+        "scaffold": scaffold,
+        "non_empty": non_empty,
+    }
     if required:
         return field(metadata=meta)
     if isinstance(default, (list, dict)):
@@ -94,9 +137,22 @@ class Origin:
     file: str
     line: int
     column: int
+    path: str = ""  # the record's field path inside its file, e.g. "entries[3]"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+# Where each field of a record was written: field path inside the record ("text",
+# "variants[1]", "steps[2].say", "placeholders.称呼") → (line, column, from the file's defaults).
+Positions = dict[str, tuple[int, int, bool]]
+
+
+def _internal(default: Any = None) -> Any:
+    """A field validation fills in, never written by editors (and not compared)."""
+    if isinstance(default, dict):
+        return field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
+    return field(default=default, compare=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,13 +160,14 @@ class Category:
     """A group of entries; one page on the site."""
 
     id: CategoryId = spec("分类 id（小写字母、数字和连字符，用于网址）", required=True)
-    title: str = spec("分类名称", required=True)
+    title: str = spec("分类名称", required=True, role=Role.TITLE)
     section: Section = spec(
         "所属栏目：phrases 话术 / procedures 流程与制度 / standards 服务标准 / faq 问答", required=True
     )
-    description: str = spec("分类说明", default="", multiline=True)
+    description: str = spec("分类说明", default="", multiline=True, role=Role.GUIDE)
     group: str = spec("导航分组（可选）：同一栏目里分组相同的分类在导航中收在一起，如 燃气、宽带", default="")
-    origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
+    origin: Origin | None = _internal()
+    positions: Positions = _internal({})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,33 +176,44 @@ class Entry:
 
     id: EntryId = spec("条目 id（小写字母、数字和连字符，全库唯一，用于网址）", required=True)
     kind: Kind = spec("条目类型：phrase 话术 / procedure 流程 / faq 问答", required=True, inherit=True)
-    title: str = spec("标题", required=True)
+    title: str = spec("标题", required=True, role=Role.TITLE)
     category: CategoryId = spec("所属分类 id（见 categories.yaml）", required=True, inherit=True)
-    tags: list[str] = spec("标签", default=[])
+    tags: list[str] = spec("标签", default=[], role=Role.HIDDEN)
     owner: str = spec("负责人或负责小组", required=True, inherit=True)
     reviewed: datetime.date = spec("最近复核日期（YYYY-MM-DD）", required=True, inherit=True)
     review_in: ReviewPeriod = spec(
         "复核周期：复核后多久要再复核，如 6个月、90天、1年（默认 12个月）", default=DEFAULT_REVIEW_PERIOD, inherit=True
     )
     related: list[EntryRef] = spec("相关条目 id", default=[])
-    note: str = spec("备注", default="", multiline=True)
+    note: str = spec("备注", default="", multiline=True, role=Role.GUIDE)
     lint_ignore: list[LintRule] = spec(
         "这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[]
     )
-    origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
+    origin: Origin | None = _internal()
+    positions: Positions = _internal({})
 
 
 @dataclass(frozen=True, kw_only=True)
 class Phrase(Entry):
     """话术: words an agent says, or, with `avoid`, words never to say."""
 
-    text: str = spec("话术原文（可含 {称呼} 之类的占位符）", required=True, multiline=True)
-    when: str = spec("使用场景", default="")
+    text: str = spec(
+        "话术原文（可含 {称呼} 之类的占位符）",
+        required=True,
+        multiline=True,
+        role=Role.SAY,
+        avoid_role=Role.FORBIDDEN,
+        card="{}",
+        scaffold=True,
+    )
+    when: str = spec("使用场景", default="", role=Role.GUIDE, scaffold=True)
     channels: list[Channel] = spec("适用渠道：phone 电话 / chat 在线 / counter 柜台；不写表示全部", default=[])
     placeholders: dict[str, str] = spec("占位符说明，如 称呼: 客户的称呼", default={})
-    variants: list[str] = spec("其他说法", default=[])
+    variants: list[str] = spec("其他说法", default=[], role=Role.SAY, avoid_role=Role.FORBIDDEN)
     avoid: bool = spec("服务忌语/负面语言：true 表示这句话不能说", default=False)
-    instead: str = spec("忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True)
+    instead: str = spec(
+        "忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True, role=Role.SAY, card="{}"
+    )
     detect: list[str] = spec(
         "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则用 text 和 variants 的每个分句",
         default=[],
@@ -156,26 +224,28 @@ class Phrase(Entry):
 class Step:
     """One step of a procedure: what to do, and optionally what to say."""
 
-    do: str = spec("要做的事", required=True, multiline=True)
-    say: str = spec("这一步要说的话（与 phrase 二选一）", default="", multiline=True)
-    phrase: PhraseRef | None = spec("这一步引用的话术 id（与 say 二选一）", default=None)
-    limit: str = spec("时限，如 三声内、2秒内、3天内", default="")
+    do: str = spec("要做的事", required=True, multiline=True, role=Role.GUIDE, card="{}", scaffold=True)
+    say: str = spec("这一步要说的话（与 phrase 二选一）", default="", multiline=True, role=Role.SAY, card="“{}”")
+    # The referenced phrase's words are said in this step: entry_texts gives them with role SAY.
+    phrase: PhraseRef | None = spec("这一步引用的话术 id（与 say 二选一）", default=None, role=Role.SAY, card="“{}”")
+    limit: str = spec("时限，如 三声内、2秒内、3天内", default="", role=Role.GUIDE, card="+（{}）")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Procedure(Entry):
     """流程: ordered steps, each with what to do and what to say."""
 
-    summary: str = spec("流程概述", default="", multiline=True)
-    steps: list[Step] = spec("步骤（按顺序）", required=True)
+    summary: str = spec("流程概述", default="", multiline=True, role=Role.GUIDE, scaffold=True)
+    steps: list[Step] = spec("步骤（按顺序）", required=True, scaffold=True, non_empty=True)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Faq(Entry):
     """问答: a question agents meet, and how to answer it."""
 
-    question: str = spec("问题或客户原话", required=True, multiline=True)
-    answer: str = spec("回答或处理办法", required=True, multiline=True)
+    question: str = spec("问题或客户原话", required=True, multiline=True, role=Role.GUIDE, card="问：{}", scaffold=True)
+    # The answer is what agents say today; issue 12 brings a customer-facing reply beside coaching.
+    answer: str = spec("回答或处理办法", required=True, multiline=True, role=Role.SAY, card="答：{}", scaffold=True)
 
 
 ENTRY_CLASSES: dict[str, type[Entry]] = {"phrase": Phrase, "procedure": Procedure, "faq": Faq}
@@ -186,13 +256,14 @@ class Card:
     """A printed quick-reference card defined by an editor (cards.yaml)."""
 
     id: CardId = spec("卡片 id（小写字母、数字和连字符；auto- 开头的留给自动生成的卡片）", required=True)
-    title: str = spec("卡片标题", required=True)
-    entries: list[EntryRef] = spec("卡片上的条目 id（按顺序）", default=[])
-    categories: list[CategoryRef] = spec("整个分类放上卡片（分类 id）", default=[])
+    title: str = spec("卡片标题", required=True, role=Role.TITLE)
+    entries: list[EntryRef] = spec("卡片上的条目 id（按顺序）", default=[], non_empty=True)
+    categories: list[CategoryRef] = spec("整个分类放上卡片（分类 id）", default=[], non_empty=True)
     size: CardSize | None = spec("纸张：a6 或 a5；不写则自动选能放下的最小尺寸", default=None)
     pinyin: bool = spec("在汉字上方标注拼音（给新员工）", default=False)
     order: int | None = spec("打印顺序（数字小的在前；不写则按文件中的顺序，排在有 order 的之后）", default=None)
-    origin: Origin | None = field(default=None, compare=False, metadata={"internal": True})
+    origin: Origin | None = _internal()
+    positions: Positions = _internal({})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,14 +289,14 @@ class EntryFile:
     """The shape of one library file other than categories.yaml."""
 
     defaults: FileDefaults = spec("本文件条目的默认值", default=None)
-    entries: list[Phrase | Procedure | Faq] = spec("条目列表", required=True)
+    entries: list[Phrase | Procedure | Faq] = spec("条目列表", required=True, non_empty=True)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CategoryFile:
     """The shape of `categories.yaml`."""
 
-    categories: list[Category] = spec("分类列表（按显示顺序）", required=True)
+    categories: list[Category] = spec("分类列表（按显示顺序）", required=True, non_empty=True)
 
 
 @dataclass
@@ -263,3 +334,128 @@ class Library:
         for entry in self.entries:
             counts[entry.kind] += 1
         return counts
+
+
+# --- the texts of an entry, by role ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """One text of an entry, with what it is for."""
+
+    path: str  # inside the entry: "text", "variants[1]", "steps[2].say"
+    role: Role
+    text: str
+    card: str | None = None  # how a card prints it (a format with {}), or None
+    step: int | None = None  # the number of the list record (a procedure's step) it belongs to
+
+
+@dataclass(frozen=True)
+class _TextField:
+    name: str
+    role: Role
+    avoid_role: Role | None
+    card: str | None
+    is_list: bool
+    record: type | None  # the dataclass of a list's items (Step), else None
+    reference: bool  # a PhraseRef: the words of the phrase it names
+
+
+def editor_fields(cls: type) -> list[dataclasses.Field]:
+    """The fields an editor writes, in declaration order."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+_TEXT_FIELDS: dict[type, tuple[_TextField, ...]] = {}
+
+
+def text_fields(cls: type) -> tuple[_TextField, ...]:
+    """A record's text fields in reading order: the title, the kind's own fields, then the shared ones."""
+    if cls not in _TEXT_FIELDS:
+        _TEXT_FIELDS[cls] = _find_text_fields(cls)
+    return _TEXT_FIELDS[cls]
+
+
+def _find_text_fields(cls: type) -> tuple[_TextField, ...]:
+    hints = typing.get_type_hints(cls)
+    own = [f for f in editor_fields(cls) if f.name not in {g.name for g in dataclasses.fields(Entry)}]
+    shared = [f for f in editor_fields(cls) if f not in own]
+    ordered = [f for f in shared if f.metadata["role"] is Role.TITLE]
+    ordered += own + [f for f in shared if f.metadata["role"] is not Role.TITLE]
+    found = []
+    for f in ordered:
+        hint = hints[f.name]
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        is_list = origin is list
+        item = args[0] if is_list else hint
+        record = item if isinstance(item, type) and dataclasses.is_dataclass(item) else None
+        reference = PhraseRef in (item, *args)
+        if not (record or reference or item is str or _is_text_type(item)):
+            continue
+        meta = f.metadata
+        found.append(_TextField(f.name, meta["role"], meta["avoid_role"], meta["card"], is_list, record, reference))
+    return tuple(found)
+
+
+def _is_text_type(hint: Any) -> bool:
+    """Strings, ids and choices: everything an editor writes as text."""
+    if typing.get_origin(hint) is Literal:
+        return True
+    return getattr(hint, "__supertype__", None) is str
+
+
+def entry_texts(
+    record: Any, resolve: dict[str, Entry] | None = None, *, avoid: bool | None = None
+) -> Iterator[EntryText]:
+    """Every text of an entry (or a category, card or step) with its role, in reading order.
+
+    Args:
+        resolve: Entries by id: a step's `phrase` then gives the referenced phrase's words
+            (with that phrase's role: forbidden wording stays forbidden). Without it,
+            references give nothing.
+        avoid: Whether the record is forbidden wording (default: its own `avoid`).
+    """
+    avoid = bool(getattr(record, "avoid", False)) if avoid is None else avoid
+    yield from _texts(record, resolve, avoid, "", None)
+
+
+def _texts(
+    record: Any, resolve: dict[str, Entry] | None, avoid: bool, prefix: str, step: int | None
+) -> Iterator[EntryText]:
+    for spec_ in text_fields(type(record)):
+        value = getattr(record, spec_.name)
+        role = spec_.avoid_role if avoid and spec_.avoid_role else spec_.role
+        path = prefix + spec_.name
+        if spec_.record is not None:
+            for i, item in enumerate(value):
+                yield from _texts(item, resolve, avoid, f"{path}[{i}].", i)
+        elif spec_.reference:
+            target = resolve.get(value) if resolve is not None and value else None
+            if isinstance(target, Phrase):
+                words = next(t for t in entry_texts(target) if t.path == "text")
+                yield EntryText(path, words.role, words.text, spec_.card, step)
+        elif spec_.is_list:
+            for i, item in enumerate(value):
+                yield EntryText(f"{path}[{i}]", role, item, spec_.card, step)
+        elif isinstance(value, str):
+            yield EntryText(path, role, value, spec_.card, step)
+
+
+def main_text_field(kind: str) -> str:
+    """The field whose text stands for an entry of this kind (in change lists): its first own text."""
+    return next(t.name for t in text_fields(ENTRY_CLASSES[kind]) if t.role is not Role.TITLE)
+
+
+def position_of(record: Any, path: str) -> tuple[int, int, str]:
+    """Line, column and full field path (from the file's root) of `path` inside a record.
+
+    A field the record does not write itself points at the file's `defaults:` line
+    that gives it, or else at the record."""
+    origin = record.origin
+    assert origin is not None, "records from validation carry their origin"
+    full = f"{origin.path}.{path}" if origin.path else path
+    found = record.positions.get(path)
+    if found is None:
+        return origin.line, origin.column, full
+    line, column, inherited = found
+    return line, column, f"{full}（defaults）" if inherited else full

@@ -9,22 +9,24 @@ keeps reminding until they are filled.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime
 import io
+import typing
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from huashu import review
+from huashu import load_library, model, review
 from huashu.errors import LibraryInvalid
-from huashu.lint import UNFINISHED_MARK
 from huashu.load import display_name
 from huashu.model import Category, Library
-from huashu.validate import id_problem, load_library
+from huashu.validate import id_problem
 
 # Where a new file for a category goes, by the category's section.
 SECTION_FOLDERS = {"phrases": "phrases", "procedures": "procedures", "standards": "standards", "faq": "faq"}
@@ -62,20 +64,23 @@ def _target_file(library: Library, library_dir: Path, base: Path, category: Cate
     return library_dir / SECTION_FOLDERS[category.section] / f"{category.id}.yaml"
 
 
-def _kind_fields(kind: str) -> CommentedMap:
+def _scaffold(cls: Any, own_only: bool = False) -> CommentedMap:
+    """The fields the model marks for `huashu new` to write, each holding "待填写"; a list
+    of records gets one record to fill."""
+    shared = {f.name for f in dataclasses.fields(model.Entry)} if own_only else set()
+    hints = typing.get_type_hints(cls)
     body = CommentedMap()
-    if kind == "phrase":
-        body["text"] = UNFINISHED_MARK
-        body["when"] = UNFINISHED_MARK
-    elif kind == "procedure":
-        step = CommentedMap()
-        step["do"] = UNFINISHED_MARK
-        body["summary"] = UNFINISHED_MARK
-        body["steps"] = CommentedSeq([step])
-    else:
-        body["question"] = UNFINISHED_MARK
-        body["answer"] = UNFINISHED_MARK
+    for f in model.editor_fields(cls):
+        if f.name in shared or not f.metadata["scaffold"]:
+            continue
+        item = typing.get_args(hints[f.name])[0] if typing.get_origin(hints[f.name]) is list else None
+        is_record = isinstance(item, type) and dataclasses.is_dataclass(item)
+        body[f.name] = CommentedSeq([_scaffold(item)]) if is_record else model.UNFINISHED_MARK
     return body
+
+
+def _kind_fields(kind: str) -> CommentedMap:
+    return _scaffold(model.ENTRY_CLASSES[kind], own_only=True)
 
 
 def _new_entry(
@@ -98,7 +103,7 @@ def _new_entry(
     return entry
 
 
-def _round_trip_yaml(text: str) -> tuple[YAML, object]:
+def _round_trip_yaml(text: str) -> tuple[YAML, Any]:
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
     yaml = YAML()  # round-trip mode
     yaml.preserve_quotes = True
@@ -190,5 +195,5 @@ def describe(added: AddedEntry, base: Path) -> str:
     made = "（新建文件）" if added.created_file else ""
     return (
         f"已添加条目 {added.entry_id}：{where}:{added.line}{made}\n"
-        f"请把“{UNFINISHED_MARK}”换成内容，然后运行 huashu validate 和 huashu lint。"
+        f"请把“{model.UNFINISHED_MARK}”换成内容，然后运行 huashu validate 和 huashu lint。"
     )

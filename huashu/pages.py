@@ -8,58 +8,25 @@ always shown as text, never interpreted as Markup.
 from __future__ import annotations
 
 import datetime
-import functools
-import html
-import posixpath
 import re
-from dataclasses import dataclass
 
 import jinja2
 from markupsafe import Markup, escape
 
 from huashu import model, review
-from huashu.cards import PRINT_RUNS, build_cards, ruby_pairs
 from huashu.model import Category, Entry, Library
-
-HOME_PAGE = "index.md"
-TAGS_PAGE = "tags/index.md"
-SEARCH_PAGE = "search/index.md"
-CARDS_PAGE = "cards/index.md"
-REVIEW_PAGE = "review/index.md"
-CHANGES_PAGE = "changes/index.md"
-# The default @page of a single-size print run (the "auto" run uses named pages per card);
-# the same sizes and margins as overrides/assets/cards.css.
-PAGE_RULES = {
-    "a6": Markup("@page { size: 105mm 148mm; margin: 6mm; }"),
-    "a5": Markup("@page { size: 148mm 210mm; margin: 9mm; }"),
-    "a4-4up": Markup("@page { size: 210mm 297mm; margin: 0; }"),
-}
+from huashu.urls import (
+    CARDS_PAGE,
+    CHANGES_PAGE,
+    HOME_PAGE,
+    REVIEW_PAGE,
+    TAGS_PAGE,
+    PageLinks,
+    category_page,
+    entry_page,
+)
 
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-
-
-@dataclass(frozen=True)
-class PageLinks:
-    """Relative links between generated pages, for either MkDocs URL style."""
-
-    use_directory_urls: bool = True
-
-    def link(self, from_uri: str, to_uri: str, anchor: str = "") -> str:
-        """Link from one generated page's source URI to another's, with an optional anchor."""
-        relative = _relative_link(from_uri, to_uri, self.use_directory_urls)
-        return f"{relative}#{anchor}" if anchor else relative
-
-
-@functools.lru_cache(maxsize=65536)  # a handful of pages link to each other millions of times
-def _relative_link(from_uri: str, to_uri: str, use_directory_urls: bool) -> str:
-    base = posixpath.dirname(from_uri) or "."
-    if use_directory_urls:
-        return posixpath.relpath(posixpath.dirname(to_uri) or ".", base) + "/"
-    return posixpath.relpath(to_uri[: -len(".md")] + ".html", base)
-
-
-def category_page(category: Category) -> str:
-    return f"{category.id}/index.md"
 
 
 # Where a generated page's HTML goes once the rest of the page is built (see fill_slots).
@@ -84,38 +51,6 @@ def plain_title(text: str) -> str:
 
 def tag_anchor(tag: str) -> str:
     return "tag-" + re.sub(r"\s+", "-", tag.strip())
-
-
-def card_page(run: str, pinyin_on: bool) -> str:
-    """Source URI of the cards page for one print run: cards/, cards/a6/, cards/a4-4up-pinyin/ ..."""
-    name = "-".join(part for part in ("" if run == "auto" else run, "pinyin" if pinyin_on else "") if part)
-    return f"cards/{name}/index.md" if name else CARDS_PAGE
-
-
-@functools.cache
-def ruby_text(text: str, on: bool) -> Markup:
-    """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
-
-    One <ruby> per run rather than per character halves the markup of a pinyin card
-    (large libraries print tens of thousands). Built as a plain string, then one Markup:
-    Markup.format per character costs ten times more. Cached while the cards of one
-    build are rendered (A6 and A5 print the same lines), then cleared.
-    """
-    if not on:
-        return escape(text)
-    parts = []
-    in_ruby = False
-    for char, reading in ruby_pairs(text):
-        safe = html.escape(char, quote=False)
-        if reading:
-            parts.append(f"{'' if in_ruby else '<ruby>'}{safe}<rt>{reading}</rt>")
-            in_ruby = True
-        else:
-            parts.append(f"</ruby>{safe}" if in_ruby else safe)
-            in_ruby = False
-    if in_ruby:
-        parts.append("</ruby>")
-    return Markup("".join(parts))
 
 
 def markdown_heading_text(text: str) -> Markup:
@@ -153,7 +88,6 @@ def _environment() -> jinja2.Environment:
         placeholders=mark_placeholders,
         plain_title=plain_title,
         tag_anchor=tag_anchor,
-        ruby=ruby_text,
     )
     env.globals.update(
         CHANNEL_TITLES=model.CHANNEL_TITLES,
@@ -174,7 +108,7 @@ class PageRenderer:
 
     def entry_link(self, from_uri: str, entry_id: str) -> str:
         entry = self.library.by_id[entry_id]
-        return self.links.link(from_uri, category_page(self.library.category_by_id[entry.category]), entry.id)
+        return self.links.link(from_uri, entry_page(entry, self.library), entry.id)
 
     def context(self, page_uri: str) -> dict[str, object]:
         """What every template may use, for a page at `page_uri`."""
@@ -210,58 +144,6 @@ class PageRenderer:
             "soon_days": review.SOON_DAYS,
         }
 
-    def card_pages(self, site_url: str = "") -> tuple[dict[str, str], dict[str, list[str | list[str]]], list]:
-        """Every print run's cards page: its Markdown (with a slot), the HTML for the slot,
-        and what fitting had to do (from the "auto" run). The cards stay out of the Markdown:
-        Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there.
-        Each card is laid out and rendered once, however many runs print it the same way."""
-        variants = [("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一")]
-        markdown: dict[str, str] = {}
-        html: dict[str, list[str | list[str]]] = {}
-        reports: list = []
-        fits: dict = {}
-        rendered: dict[tuple, str] = {}
-        card_template = self.env.get_template("_card.html.jinja")
-
-        def card_html(card) -> str:  # type: ignore[no-untyped-def]
-            key = (card.id, card.part, card.parts, card.size, card.font_pt, card.pinyin)
-            if key not in rendered:
-                rendered[key] = card_template.render(card=card, short_link=self.short_link(card, site_url))
-            return rendered[key]
-
-        for run in PRINT_RUNS:
-            for pinyin_on in (False, True):
-                cards, fit = build_cards(self.library, run, pinyin_on, fits)
-                if run == "auto" and not pinyin_on:
-                    reports = fit
-                sheets = (
-                    [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
-                )
-                uri = card_page(run, pinyin_on)
-                markdown[uri] = self.render(
-                    "cards.md.jinja",
-                    uri,
-                    run=run,
-                    pinyin_run=pinyin_on,
-                    cards=cards,
-                    sheets=sheets,
-                    variants=variants,
-                    variant_page=card_page,
-                )
-                page_rule = PAGE_RULES[run if run != "auto" else (cards[0].size if cards else "a6")]
-                # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
-                opening = f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
-                parts = [f"<style>{page_rule}</style>", opening]
-                for sheet in sheets:
-                    sheet_size = "a4-4up" if run == "a4-4up" else sheet[0].size
-                    parts.append(f'<div class="hs-sheet hs-sheet--{sheet_size}">')
-                    parts += [card_html(card) for card in sheet]
-                    parts.append("</div>")
-                parts.append("</div>")
-                html[uri] = [parts]  # joined when the page is written: cards are shared between runs
-        ruby_text.cache_clear()
-        return markdown, html, reports
-
     def tags_page(self) -> tuple[str, list[str]]:
         """The tag index as Markdown (a heading per tag, for anchors) and each tag's entry list."""
         entry_list = self.env.get_template("_tag_entries.html.jinja")
@@ -281,12 +163,6 @@ class PageRenderer:
             render_entry = self.env.get_template("_entry.html.jinja").make_module(self.context(uri))
             html[uri] = [str(getattr(render_entry, entry.kind)(entry)) for entry in entries]
         return markdown, html
-
-    def short_link(self, card, site_url: str) -> str:
-        """Where the card's first entry lives online: a full URL when site_url is set."""
-        entry = card.entries[0]
-        path = category_page(self.library.category_by_id[entry.category])[: -len("index.md")] + "#" + entry.id
-        return site_url.rstrip("/") + "/" + path if site_url else path
 
 
 def _section_items(categories: list[Category]) -> list:

@@ -42,7 +42,7 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from huashu.pages import card_page
+    from huashu.urls import card_page
 
     if not Path(CHROMIUM).exists():
         raise PdfError(f"找不到 Chromium（{CHROMIUM}）。请先安装：apt-get install chromium fonts-noto-cjk")

@@ -101,17 +101,6 @@ def traditional_folding(library_chars: Iterable[str]) -> dict[str, str]:
     return dict(sorted(folding.items()))
 
 
-def normalize_char(char: str) -> str:
-    """One character as the index stores it: full-width folded, lower case, same length."""
-    folded = unicodedata.normalize("NFKC", char)
-    return folded.lower() if len(folded) == 1 else char.lower()
-
-
-def normalize(text: str) -> str:
-    """Text as the index stores it, character for character aligned with the input."""
-    return "".join(normalize_char(c) for c in text)
-
-
 def _plain_syllable(marked: str) -> str:
     decomposed = unicodedata.normalize("NFD", marked.lower()).replace("u\u0308", "v")
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -2,10 +2,10 @@
 
 VS Code's YAML extension (yaml-language-server) reads it to complete field
 names and flag mistakes as the editor types. The schema is derived from the
-dataclasses in `huashu.model` (types, titles, required fields); the few rules
-that tie one field to another are added here, mirroring
-`huashu.validate.check_rules`. Checks that need the whole library (unique ids,
-references) stay with `huashu validate`.
+dataclasses in `huashu.model` (types, titles, required fields) and the rules
+that tie one field to another from the same table validation uses
+(`huashu.rules`). Checks that need the whole library (unique ids, references)
+stay with `huashu validate`.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from huashu import model
+from huashu import model, rules
 
 SCHEMA_PATH = "schema/huashu-library.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # YAML turns 42 or 3.5 into numbers; validation accepts them as text, so does the schema.
 _TEXT = {"type": ["string", "number"], "pattern": r"\S"}
 _ID_TYPES = (model.EntryId, model.EntryRef, model.PhraseRef, model.CategoryId, model.CategoryRef, model.CardId)
-# Lists that make no sense empty (validation says "列表不能为空" for the same ones).
-_NON_EMPTY_LISTS = ("steps", "entries", "categories")
 
 
 def _type_schema(hint: Any) -> dict[str, Any]:
@@ -51,7 +49,9 @@ def _type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "string", "pattern": model.ID_PATTERN}
     if hint is model.ReviewPeriod:
         return {"type": "string", "pattern": model.REVIEW_PERIOD_PATTERN}
-    if dataclasses.is_dataclass(hint):
+    if hint is model.LintRule:
+        return {"enum": list(model.LINT_RULES)}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return {"$ref": f"#/definitions/{hint.__name__}"}
     return dict(_TEXT)
 
@@ -61,11 +61,9 @@ def _record_schema(cls: type, inherited_optional: bool = False) -> dict[str, Any
     hints = typing.get_type_hints(cls)
     properties: dict[str, Any] = {}
     required = []
-    for f in dataclasses.fields(cls):
-        if f.metadata.get("internal"):
-            continue
+    for f in model.editor_fields(cls):
         schema = _type_schema(hints[f.name])
-        if f.name in _NON_EMPTY_LISTS and schema.get("type") == "array":
+        if f.metadata.get("non_empty"):
             schema["minItems"] = 1
         properties[f.name] = {"description": f.metadata["title"], **schema}
         if f.metadata.get("required") and not (inherited_optional and f.metadata.get("inherit")):
@@ -88,26 +86,27 @@ def _entry_schema(kind: str, cls: type) -> dict[str, Any]:
     return schema
 
 
-def _cross_field_rules(definitions: dict[str, Any]) -> None:
-    """The rules validate.check_rules writes out, where JSON Schema can say them."""
-    avoid_true = {"properties": {"avoid": {"const": True}}, "required": ["avoid"]}
-    definitions["Phrase"]["allOf"] = [
-        {"if": avoid_true, "then": {"required": ["instead"]}},
-        {"if": {"anyOf": [{"required": ["instead"]}, {"required": ["detect"]}]}, "then": avoid_true},
-    ]
-    definitions["Step"]["not"] = {"required": ["say", "phrase"]}
-    card = definitions["Card"]
-    card["anyOf"] = [{"required": ["entries"]}, {"required": ["categories"]}]
-    card["properties"]["id"]["not"] = {"pattern": f"^{model.AUTO_CARD_PREFIX}"}
-    category_id = definitions["Category"]["properties"]["id"]
-    category_id["not"] = {"enum": sorted(model.RESERVED_CATEGORY_IDS)}
+def _add_rules(definitions: dict[str, Any]) -> None:
+    """Each rule of `huashu.rules` that JSON Schema can say, on the records it applies to."""
+    for name, definition in definitions.items():
+        cls = getattr(model, name, None)
+        if not isinstance(cls, type):
+            continue
+        for rule in rules.rules_for(cls):
+            fragment = rule.schema()
+            if fragment is None:
+                continue
+            for field_name, extra in fragment.pop("properties", {}).items():
+                definition["properties"][field_name].update(extra)
+            if fragment:
+                definition.setdefault("allOf", []).append(fragment)
 
 
 def library_schema() -> dict[str, Any]:
     """One schema for every library file; which shape applies follows from the top-level key."""
     definitions: dict[str, Any] = {}
-    for cls in (model.Category, model.Card, model.Step, model.FileDefaults):
-        definitions[cls.__name__] = _record_schema(cls)
+    for record in (model.Category, model.Card, model.Step, model.FileDefaults):
+        definitions[record.__name__] = _record_schema(record)
     for kind, cls in model.ENTRY_CLASSES.items():
         definitions[cls.__name__] = _entry_schema(kind, cls)
     entry_file = _record_schema(model.EntryFile)
@@ -117,7 +116,7 @@ def library_schema() -> dict[str, Any]:
     definitions["EntryFile"] = entry_file
     definitions["CategoryFile"] = _record_schema(model.CategoryFile)
     definitions["CardFile"] = _record_schema(model.CardFile)
-    _cross_field_rules(definitions)
+    _add_rules(definitions)
     return {
         "$schema": DRAFT,
         "title": "huashu 话术库文件",

@@ -1,4 +1,4 @@
-"""Stage 4, build index: the search index shipped with the site, from the content model.
+"""Stage 5, search index: the search index shipped with the site, from the content model.
 
 The index comes in two parts so a large library still shows its first results
 quickly: a *head* (titles, entry metadata, the character table with every
@@ -18,8 +18,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from huashu import model, pages
-from huashu.model import Entry, Library
+from huashu import model, urls
+from huashu.model import Entry, Library, Role
 from huashu.readings import all_syllables, readings_in_use, traditional_folding
 
 FORMAT_VERSION = 1
@@ -66,28 +66,29 @@ def index_char(char: str, folding: dict[str, str]) -> str:
     return folding.get(char, char)
 
 
+# Where each role's texts go in a search document (titles have a field of their own).
+# Words said to the customer are what a result shows and what the copy key copies.
+_SLOTS = {Role.HIDDEN: "keywords", Role.SAY: "say", Role.FORBIDDEN: "other", Role.GUIDE: "other"}
+_SHOWN_IN_STEPS = (Role.GUIDE, Role.SAY)
+
+
 def document_for(entry: Entry, library: Library) -> SearchDocument:
-    category = library.category_by_id[entry.category]
-    keywords = [*entry.tags, category.title]
-    other = [entry.note] if entry.note else []
-    if isinstance(entry, model.Phrase):
-        say = [entry.instead] if entry.avoid else [entry.text]
-        say += entry.variants
-        other = ([entry.text] if entry.avoid else []) + ([entry.when] if entry.when else []) + other
-    elif isinstance(entry, model.Procedure):
-        steps = []
-        for step in entry.steps:
-            referenced = library.by_id[step.phrase] if step.phrase else None
-            words = step.say or (referenced.text if isinstance(referenced, model.Phrase) else "")
-            steps.append(" ".join(part for part in (step.do, step.limit, words) if part))
-        say = ([entry.summary] if entry.summary else []) + steps
-    elif isinstance(entry, model.Faq):
-        say = [entry.answer]
-        other = [entry.question, *other]
-    else:  # pragma: no cover - the model has exactly three kinds
-        raise TypeError(entry)
+    """An entry's texts sorted by role into the document's fields. A step of a procedure
+    is shown whole, as on its page: what to do, its time limit and its words in one text."""
+    slots: dict[str, list[str]] = {"keywords": [], "say": [], "other": []}
+    steps: dict[int, list[str]] = {}
+    for text in model.entry_texts(entry, library.by_id):
+        slot = _SLOTS.get(text.role)
+        if not (slot and text.text):
+            continue
+        if text.step is not None and text.role in _SHOWN_IN_STEPS:
+            steps.setdefault(text.step, []).append(text.text)
+        else:
+            slots[slot].append(text.text)
+    slots["say"] += [" ".join(parts) for parts in steps.values()]
+    slots["keywords"].append(library.category_by_id[entry.category].title)
     avoid = isinstance(entry, model.Phrase) and entry.avoid
-    return SearchDocument(entry.id, entry.kind, entry.title, entry.category, avoid, keywords, say, other)
+    return SearchDocument(entry.id, entry.kind, entry.title, entry.category, avoid, **slots)
 
 
 def category_document(category: model.Category) -> SearchDocument:
@@ -110,12 +111,12 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
     readings = readings_in_use("".join(index_char(c, folding) for c in text) for text in texts)
     syllables = sorted({r for rs in readings.values() for r in rs} | set(all_syllables()))
     syllable_ids = {s: i for i, s in enumerate(syllables)}
-    links = pages.PageLinks(use_directory_urls)
+    links = urls.PageLinks(use_directory_urls)
     categories = [
-        {"id": c.id, "title": c.title, "url": links.link(pages.HOME_PAGE, pages.category_page(c))}
+        {"id": c.id, "title": c.title, "url": links.link(urls.HOME_PAGE, urls.category_page(c))}
         for c in library.categories
     ]
-    category_ids = {c.id: i for i, c in enumerate(library.categories)}
+    category_ids: dict[str, int] = {c.id: i for i, c in enumerate(library.categories)}
     shards = _shards(documents)
     head = {
         "version": FORMAT_VERSION,

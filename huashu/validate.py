@@ -1,7 +1,10 @@
 """Stage 2, validate: turn node trees into model objects, collecting every problem.
 
 The checks are derived from the type hints and `spec()` metadata in
-`huashu.model`; only rules that span fields or files are written out here.
+`huashu.model` and the rule table in `huashu.rules`; only the checks that need
+the whole library (unique ids, references) are written out here. Every record
+keeps where each of its fields was written (`positions`), so later stages point
+at the exact line without reading the files again.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from typing import Any, Literal, Union
 
 import yaml
 
-from huashu import model, review
+from huashu import model, review, rules
 from huashu.errors import LibraryError, LibraryInvalid
-from huashu.load import CARDS_FILE, CATEGORY_FILE, ROOT_FILES, SourceFile, display_name, find_library_files, load_file
+from huashu.load import CARDS_FILE, CATEGORY_FILE, LibraryFiles
 from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Origin
 
 _INVALID = object()  # a value that failed conversion; its error is already recorded
@@ -39,9 +42,7 @@ _TAG_NAMES = {
 _ID_RE = re.compile(model.ID_PATTERN)
 # Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
-# An `id:` line in a file that could not be parsed: its ids are assumed to exist, so
-# one syntax error does not also show up as "unknown id" in every file that refers to it.
-_ID_LINE_RE = re.compile(r"^[\s-]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+_ID_TYPES = (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId)
 
 
 @dataclass
@@ -72,6 +73,8 @@ class _FileConverter:
     def __init__(self, name: str, collector: _Collector):
         self.name = name
         self.out = collector
+        # Positions of the record being converted, by full field path; see `record_positions`.
+        self.positions: model.Positions = {}
 
     # --- helpers -------------------------------------------------------------
 
@@ -105,6 +108,7 @@ class _FileConverter:
         return False
 
     def convert(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1, False)
         if not self.check_tag(node, path):
             return _INVALID
         origin = typing.get_origin(hint)
@@ -129,9 +133,11 @@ class _FileConverter:
             return self.convert_date(node, path)
         if hint is model.ReviewPeriod:
             return self.convert_period(node, path)
-        if hint in (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId):
+        if hint is model.LintRule:
+            return self.convert_choice(node, tuple(model.LINT_RULES), path)
+        if hint in _ID_TYPES:
             return self.convert_id(node, hint, path)
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             return self.convert_record(node, hint, path, {})
         return self.convert_text(node, path)
 
@@ -199,6 +205,7 @@ class _FileConverter:
             if key in result:
                 self.error(key_node, f"{path}.{key}", "重复的键")
                 continue
+            self.positions[f"{path}.{key}"] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1, False)
             value = self.convert_text(value_node, f"{path}.{key}")
             if value is not _INVALID:
                 result[key] = value
@@ -219,13 +226,27 @@ class _FileConverter:
             found[key] = (key_node, value_node)
         return found
 
-    def convert_record(self, node: yaml.Node, cls: type, path: str, inherited: dict[str, Any]) -> Any:
-        """A mapping into the dataclass `cls`: unknown, missing and mistyped fields reported."""
+    def convert_record(
+        self,
+        node: yaml.Node,
+        cls: type,
+        path: str,
+        inherited: dict[str, Any],
+        inherited_at: dict[str, tuple[int, int]] | None = None,
+    ) -> Any:
+        """A mapping into the dataclass `cls`: unknown, missing and mistyped fields reported.
+
+        Args:
+            inherited: Values the file's `defaults:` gives, for fields not written here.
+            inherited_at: Where in the file each inherited value was written.
+        """
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对")
         hints, known = _record_fields(cls)
         given = self.mapping_fields(node, path)
-        self.check_rules(cls, given, path)
+        for rule in rules.rules_for(cls):
+            for at, name, message in rule.check(given):
+                self.error(at, _join(path, name), message)
         values: dict[str, Any] = {}
         ok = True
         for key, (key_node, value_node) in given.items():
@@ -243,23 +264,34 @@ class _FileConverter:
                 continue
             if name in inherited:
                 values[name] = inherited[name]
+                if inherited_at and name in inherited_at:
+                    self.positions[_join(path, name)] = (*inherited_at[name], True)
             elif spec.metadata.get("required"):
                 self.error(node, _join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
                 ok = False
-        for name in ("steps", "entries", "categories"):
-            if name in known and values.get(name) == []:
+        for name, spec in known.items():
+            if spec.metadata.get("non_empty") and values.get(name) == []:
                 self.error(given[name][1], _join(path, name), "列表不能为空")
                 ok = False
         if not ok:
             return _INVALID
-        if "origin" in cls.__dataclass_fields__:
-            values["origin"] = self.origin(node)
+        if "origin" in known or any(f.name == "origin" for f in dataclasses.fields(cls)):
+            values["origin"] = Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1, path)
+            values["positions"] = self.record_positions(path)
         return cls(**values)
+
+    def record_positions(self, path: str) -> model.Positions:
+        """The positions gathered while converting the record at `path`, relative to it."""
+        prefix = path + "." if path else ""
+        return {key[len(prefix) :]: where for key, where in self.positions.items() if key.startswith(prefix)}
 
     # --- files and entries ---------------------------------------------------
 
-    def convert_entry(self, node: yaml.Node, path: str, defaults: dict[str, Any]) -> Any:
+    def convert_entry(
+        self, node: yaml.Node, path: str, defaults: dict[str, Any], defaults_at: dict[str, tuple[int, int]]
+    ) -> Any:
         """One entry: its `kind` (or the file default) picks the model class."""
+        self.positions = {}
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对（一个条目）")
         given = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
@@ -276,7 +308,7 @@ class _FileConverter:
                 _join(path, "kind"),
                 f"缺少必填字段 kind（{'、'.join(model.ENTRY_CLASSES)}），或在文件 defaults 中给出",
             )
-        entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind})
+        entry = self.convert_record(node, model.ENTRY_CLASSES[kind], path, {**defaults, "kind": kind}, defaults_at)
         if entry is not _INVALID and "category" in given:  # a default category is recorded once, at defaults
             self.out.category_uses.append(
                 _Mention(entry.category, self.origin(given["category"][1]), _join(path, "category"))
@@ -290,45 +322,6 @@ class _FileConverter:
             if isinstance(id_node, yaml.ScalarNode) and _ID_RE.match(id_node.value.strip()):
                 into.append(_Mention(id_node.value.strip(), self.origin(id_node), _join(path, "id")))
 
-    def check_rules(self, cls: type, given: dict[str, tuple[yaml.Node, yaml.Node]], path: str) -> None:
-        """Rules that tie one field to another, checked on the nodes so they run even
-        when some other field of the same mapping is broken."""
-        if cls is model.Phrase:
-            avoid = given.get("avoid", (None, None))[1]
-            avoid_true = (
-                isinstance(avoid, yaml.ScalarNode)
-                and avoid.tag.endswith(":bool")
-                and avoid.value.lower() in ("true", "yes", "on")
-            )
-            if avoid_true and "instead" not in given:
-                self.error(avoid, _join(path, "instead"), "忌语（avoid: true）必须用 instead 给出推荐的替代说法")
-            if "detect" in given and not avoid_true:
-                self.error(
-                    given["detect"][0], _join(path, "detect"), "detect 只用于忌语；请同时写 avoid: true，或删除 detect"
-                )
-            if "instead" in given and not avoid_true:
-                self.error(
-                    given["instead"][0],
-                    _join(path, "instead"),
-                    "instead 只用于忌语；请同时写 avoid: true，或删除 instead",
-                )
-        if cls is model.Step and "say" in given and "phrase" in given:
-            self.error(given["phrase"][0], path, "say 和 phrase 只能写一个：要么直接写话术，要么引用话术 id")
-        if cls is Card and given and "entries" not in given and "categories" not in given:
-            self.error(next(iter(given.values()))[0], path, "卡片至少要列出 entries 或 categories")
-        if cls is Card and "id" in given and str(given["id"][1].value).startswith(model.AUTO_CARD_PREFIX):
-            self.error(
-                given["id"][1], _join(path, "id"), f"{model.AUTO_CARD_PREFIX} 开头的 id 留给自动生成的卡片，请换一个"
-            )
-        if cls is Category and "id" in given and given["id"][1].value in model.RESERVED_CATEGORY_IDS:
-            self.error(given["id"][1], _join(path, "id"), f"“{given['id'][1].value}”已被网站本身占用，请换一个分类 id")
-        if issubclass(cls, Entry) and "id" in given and "related" in given:
-            own_id, related = given["id"][1], given["related"][1]
-            if isinstance(related, yaml.SequenceNode):
-                for i, item in enumerate(related.value):
-                    if isinstance(item, yaml.ScalarNode) and item.value == own_id.value:
-                        self.error(item, f"{_join(path, 'related')}[{i}]", "不能把自己列为相关条目")
-
     def convert_entry_file(self, root: yaml.Node) -> list[Entry]:
         if not self.check_tag(root, ""):
             return []
@@ -341,14 +334,20 @@ class _FileConverter:
             if key not in hints:
                 self.error(key_node, key, _unknown_field_message(key, hints))
         defaults: dict[str, Any] = {}
+        defaults_at: dict[str, tuple[int, int]] = {}
         if "defaults" in given:
+            defaults_node = given["defaults"][1]
+            for key_node, value_node in defaults_node.value if isinstance(defaults_node, yaml.MappingNode) else ():
+                if isinstance(key_node, yaml.ScalarNode):
+                    defaults_at[key_node.value] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             converted = self.convert_record(given["defaults"][1], model.FileDefaults, "defaults", {})
             if converted is not _INVALID:
                 defaults = {k: v for k, v in dataclasses.asdict(converted).items() if v is not None}
             else:  # keep the defaults that are fine, so one bad line is not repeated in every entry
                 defaults = _usable_defaults(given["defaults"][1], self.name)
-                if "category" in defaults:
-                    node = _field_node(given["defaults"][1], "category")
+                defaults_node = given["defaults"][1]
+                if "category" in defaults and isinstance(defaults_node, yaml.MappingNode):
+                    node = _field_node(defaults_node, "category")
                     self.out.category_uses.append(
                         _Mention(defaults["category"], self.origin(node), "defaults.category")
                     )
@@ -361,7 +360,9 @@ class _FileConverter:
             return []
         if not entries_node.value:
             self.error(entries_node, "entries", "列表不能为空")
-        entries = [self.convert_entry(n, f"entries[{i}]", defaults) for i, n in enumerate(entries_node.value)]
+        entries = [
+            self.convert_entry(n, f"entries[{i}]", defaults, defaults_at) for i, n in enumerate(entries_node.value)
+        ]
         return [e for e in entries if e is not _INVALID]
 
     def convert_category_file(self, root: yaml.Node) -> list[Category]:
@@ -417,6 +418,8 @@ def _note_list_ids(converter: _FileConverter, root: yaml.Node, key: str, into: l
 
 
 def _join(path: str, name: str) -> str:
+    if not name:
+        return path
     return f"{path}.{name}" if path else name
 
 
@@ -433,7 +436,7 @@ def _unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
     return f"未知字段 {key}{hint}"
 
 
-def _check_across_files(collector: _Collector, library: Library, assumed: dict[str, set[str]]) -> None:
+def _check_across_files(collector: _Collector, library: Library, files: LibraryFiles) -> None:
     """Rules that need the whole library: unique ids and references that resolve."""
     errors = collector.errors
 
@@ -455,9 +458,9 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
                 first_seen[mention.value] = mention
     # Ids of entries that failed conversion still count as existing: their own
     # errors are reported, and a second "does not exist" would only mislead.
-    known_entries = {m.value for m in collector.entry_ids} | assumed["entries"]
-    known_categories = {m.value for m in collector.category_ids} | assumed["categories"]
-    if assumed["no-categories"]:
+    known_entries = {m.value for m in collector.entry_ids} | files.unreadable_entry_ids
+    known_categories = {m.value for m in collector.category_ids} | files.unreadable_category_ids
+    if files.no_categories:
         collector.category_uses.clear()  # every use would fail; the missing file is reported once
     for mention in collector.category_uses:
         if mention.value not in known_categories:
@@ -472,37 +475,34 @@ def _check_across_files(collector: _Collector, library: Library, assumed: dict[s
             report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
 
 
-class _Validation:
-    """Converts files one at a time as they are loaded (so each node tree can be freed
-    at once), then runs the checks that need the whole library."""
+def validate_library(files: LibraryFiles) -> Library:
+    """Convert the library's files as they are read (so each node tree is freed before the
+    next file is read), then run the checks that need the whole library.
 
-    def __init__(self, load_errors: list[LibraryError], assumed: dict[str, set[str]] | None = None):
-        self.assumed = assumed or {"entries": set(), "categories": set(), "no-categories": set()}
-        self.collector = _Collector(errors=list(load_errors))
-        self.categories: list[Category] = []
-        self.entries: list[Entry] = []
-        self.cards: list[Card] = []
-
-    def add(self, source: SourceFile) -> None:
-        converter = _FileConverter(source.name, self.collector)
+    Raises:
+        LibraryInvalid: listing every problem, load problems included.
+    """
+    collector = _Collector()
+    categories: list[Category] = []
+    entries: list[Entry] = []
+    cards: list[Card] = []
+    for source in files:
+        converter = _FileConverter(source.name, collector)
         name = Path(source.name).name  # root files only: nested ones are refused when loading
         if name == CATEGORY_FILE:
-            self.categories.extend(converter.convert_category_file(source.root))
+            categories.extend(converter.convert_category_file(source.root))
         elif name == CARDS_FILE:
-            self.cards.extend(converter.convert_card_file(source.root))
+            cards.extend(converter.convert_card_file(source.root))
         else:
-            self.entries.extend(converter.convert_entry_file(source.root))
-
-    def finish(self) -> Library:
-        library = Library(
-            categories=_first_of_each(self.categories),
-            entries=_first_of_each(self.entries),
-            cards=_first_of_each(self.cards),
-        )
-        _check_across_files(self.collector, library, self.assumed)
-        if self.collector.errors:
-            raise LibraryInvalid(self.collector.errors)
-        return library
+            entries.extend(converter.convert_entry_file(source.root))
+    library = Library(
+        categories=_first_of_each(categories), entries=_first_of_each(entries), cards=_first_of_each(cards)
+    )
+    _check_across_files(collector, library, files)
+    errors = files.errors + collector.errors
+    if errors:
+        raise LibraryInvalid(errors)
+    return library
 
 
 def _first_of_each(items: list[Any]) -> list[Any]:
@@ -514,37 +514,3 @@ def _first_of_each(items: list[Any]) -> list[Any]:
             seen.add(item.id)
             kept.append(item)
     return kept
-
-
-def load_library(library_dir: Path, base: Path | None = None) -> Library:
-    """Load and validate the library folder; raise LibraryInvalid listing every problem.
-
-    Args:
-        library_dir: The `scripts_library/` folder.
-        base: Folder that file names in messages are relative to (default: the current one).
-    """
-    base = base or Path.cwd()
-    if not library_dir.is_dir():
-        raise LibraryInvalid([LibraryError(display_name(library_dir, base), 1, 1, "", "话术库文件夹不存在")])
-    errors: list[LibraryError] = []
-    assumed: dict[str, set[str]] = {"entries": set(), "categories": set(), "no-categories": set()}
-    validation = _Validation(errors, assumed)
-    errors = validation.collector.errors  # load problems go straight to the one list
-    paths = find_library_files(library_dir)
-    if not any(p.name == CATEGORY_FILE and p.parent == library_dir for p in paths):
-        name = display_name(library_dir / CATEGORY_FILE, base)
-        errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
-        assumed["no-categories"].add(name)
-    for path in paths:
-        if path.name in ROOT_FILES and path.parent != library_dir:
-            name = display_name(path, base)
-            errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
-            continue
-        source, file_errors = load_file(path, display_name(path, base))
-        errors.extend(file_errors)
-        if source:
-            validation.add(source)  # converted now, so its node tree is freed before the next file
-        elif file_errors:
-            ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
-            assumed["categories" if path.name == CATEGORY_FILE else "entries"].update(ids)
-    return validation.finish()

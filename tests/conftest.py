@@ -63,6 +63,17 @@ def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]
     )
 
 
+# Fixtures that build a real site or start Chromium: a test using one is "slow",
+# left out of `make test-fast` (pytest -m "not slow"), always part of `make test`.
+SLOW_FIXTURES = frozenset({"bundled_site", "site_url", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled library built once per test session; returns the site folder."""

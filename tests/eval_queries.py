@@ -1,13 +1,17 @@
-"""The public evaluation queries agents really type (../shared/eval/queries.yaml) and their pass rule."""
+"""The public evaluation queries agents really type, and their pass rule.
+
+The project carries its own copy (tests/data/); ../shared/eval/ is where they are
+published, and tests/test_eval_data.py checks the copies still match when it is there."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
-from conftest import REPO
 
-QUERIES_FILE = REPO.parent / "shared" / "eval" / "queries.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+QUERIES_FILE = DATA / "queries.yaml"
+SITUATIONS_FILE = DATA / "situations.yaml"
 
 
 def load_queries(path: Path = QUERIES_FILE) -> list[dict]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser
+
+# Real site builds and browsers: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_copy_button_puts_exactly_the_phrase_on_the_clipboard(browser: Browser, site_url: str) -> None:

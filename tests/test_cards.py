@@ -13,12 +13,12 @@ from pathlib import Path
 
 import opencc
 import pytest
-from conftest import FIXTURES, REPO, make_project, mkdocs_build
+from conftest import FIXTURES, REPO, make_project, mkdocs_build, open_page
+from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from huashu import model
-from huashu.cards import available_height, build_cards, needed_height
-from huashu.validate import load_library
+from huashu import load_library, model, urls
+from huashu.cards import build_cards
 
 MM_PER_PT = 25.4 / 72
 
@@ -42,16 +42,28 @@ def test_one_card_per_procedure_and_phrase_category(library: model.Library) -> N
     assert phrases | procedures <= on_cards
 
 
+# What the print stylesheet lays out, measured in Chromium with print media: the last
+# line of each card must end above its footer (which sits at the card's bottom edge).
+MEASURE_CARDS = """() => Array.from(document.querySelectorAll('.hs-card')).map(card => {
+  const blocks = card.querySelectorAll('.hs-card__block');
+  const last = blocks[blocks.length - 1], footer = card.querySelector('.hs-card__source');
+  return {id: card.id, textBottom: last.getBoundingClientRect().bottom,
+          footerTop: footer.getBoundingClientRect().top,
+          cardBottom: card.getBoundingClientRect().bottom, overflow: card.scrollHeight - card.clientHeight};
+})"""
+
+
 @pytest.mark.parametrize("run", ["auto", "a6", "a5", "a4-4up"])
-def test_every_card_fits_its_paper(library: model.Library, run: str) -> None:
-    cards, _ = build_cards(library, run)
-    for card in cards:
-        assert (
-            needed_height(card.full_title, card.blocks, card.size, card.font_pt, card.pinyin)
-            <= available_height(card.size)
-            or card.font_pt == 7.5
-        ), card.id
-        assert card.font_pt >= 7.5
+@pytest.mark.parametrize("pinyin_on", [False, True])
+def test_every_printed_card_holds_its_text(browser: Browser, site_url: str, run: str, pinyin_on: bool) -> None:
+    page = open_page(browser, site_url + urls.site_path(urls.card_page(run, pinyin_on)))
+    page.emulate_media(media="print")
+    measured = page.evaluate(MEASURE_CARDS)
+    page.context.close()
+    cards, _ = build_cards(load_library(REPO / "scripts_library", base=REPO), run, pinyin_on)
+    assert len(measured) == len(cards)
+    crowded = [m for m in measured if m["textBottom"] > m["footerTop"] + 0.5 or m["overflow"] > 1]
+    assert crowded == [], f"text runs into the footer or past the card: {crowded}"
 
 
 def overlong_library(tmp_path: Path) -> Path:
@@ -83,6 +95,7 @@ def test_overlong_card_is_split_and_reported(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_overlong_card_warns_and_fails_a_strict_build(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", overlong_library(tmp_path))
     result = mkdocs_build(project)
@@ -134,6 +147,7 @@ def a6_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_pdf_has_one_a6_page_per_card_with_all_its_text(a6_pdf: Path, library: model.Library) -> None:
     cards, _ = build_cards(library, "a6")
     reader = PdfReader(str(a6_pdf))
@@ -149,12 +163,14 @@ def test_pdf_has_one_a6_page_per_card_with_all_its_text(a6_pdf: Path, library: m
         assert printed(card.entries[0].id, text)  # the source line
 
 
+@pytest.mark.slow
 def test_pdf_has_no_site_chrome(a6_pdf: Path) -> None:
     text = "".join(pdf_text(page) for page in PdfReader(str(a6_pdf)).pages)
     for chrome in ("客服话术手册", "打印这张", "打印全部", "搜索话术", "使用说明", "标签索引"):
         assert chrome not in text
 
 
+@pytest.mark.slow
 def test_four_up_pdf_has_a4_sheets(tmp_path: Path, library: model.Library) -> None:
     out = tmp_path / "sheets.pdf"
     result = subprocess.run(
@@ -175,3 +191,15 @@ def test_four_up_pdf_has_a4_sheets(tmp_path: Path, library: model.Library) -> No
         )
     first = pdf_text(reader.pages[0])
     assert all(printed(card.full_title, re.sub(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]", "", first)) for card in cards[:4])
+
+
+def test_print_stylesheet_uses_the_paper_table() -> None:
+    """cards.css repeats the paper sizes and margins of huashu.cards for the browser; they must agree."""
+    from huashu.cards import MARGIN, PAPER
+
+    css = (REPO / "overrides" / "assets" / "cards.css").read_text(encoding="utf-8")
+    for size in ("a6", "a5"):
+        width, height = PAPER[size]
+        margin = MARGIN[size]
+        assert f"@page hs-{size} {{ size: {width:g}mm {height:g}mm; margin: {margin:g}mm; }}" in css
+        assert f".hs-card--{size} {{ width: {width:g}mm; min-height: {height:g}mm; padding: {margin:g}mm; }}" in css

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-from huashu.validate import load_library
+from huashu import load_library
 
 GUIDE = REPO / "docs" / "guide" / "editing.md"
 

@@ -16,6 +16,9 @@ from conftest import assemble_library, make_project, mkdocs_build
 from htmlscan import parse, with_class
 from test_lint import TODAY_EPOCH
 
+# Real site builds and browsers: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def build_with_date(project: Path) -> subprocess.CompletedProcess[str]:
     os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH

@@ -17,10 +17,10 @@ from conftest import FIXTURES, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from huashu import load_library
 from huashu.errors import LibraryInvalid
 from huashu.load import MAX_DEPTH
 from huashu.model import Library
-from huashu.validate import load_library
 
 FUZZ = settings(
     max_examples=120,

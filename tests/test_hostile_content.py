@@ -16,6 +16,9 @@ from playwright.sync_api import Browser, Page
 
 from huashu import csp
 
+# Real site builds and browsers: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
+
 HOSTILE_TEXT = '<img src=x onerror="window.__pwned=2">注入话术 {{ 7*7 }} {% if true %}模板{% endif %} {称呼}'
 PAGES = (
     "",

@@ -12,7 +12,7 @@ import yaml
 from conftest import FIXTURES, assemble_library
 from test_lint import TODAY, lint_lines, run_cli
 
-from huashu.validate import load_library
+from huashu import load_library
 
 
 def added_lines(before: bytes, after: bytes) -> list[str]:

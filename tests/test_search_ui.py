@@ -58,7 +58,7 @@ def test_public_queries_through_the_api(page: Page) -> None:
         " for (const q of qs) out.push(await window.huashu.search(q, {limit: 5})); return out; }",
         [q["q"] for q in QUERIES],
     )
-    assert [q["q"] for q, r in zip(QUERIES, results) if not passes(q, r)] == []
+    assert [q["q"] for q, r in zip(QUERIES, results, strict=True) if not passes(q, r)] == []
     first = results[0][0]
     assert set(first) >= {"id", "kind", "title", "text", "url", "category"}
     assert first["url"].startswith("http://") and "#" in first["url"]
@@ -213,3 +213,22 @@ def test_large_index_loads_its_body_only_when_someone_searches(browser: Browser,
         assert [u for u in requests if "/search/data/body-" in u]
         assert "投诉" in shown_results(page)[0]["title"]
         context.close()
+
+
+def test_engine_and_loader_answer_together_on_a_built_page(page: Page) -> None:
+    """engine.js (pure engine) and loader.js (window.huashu) both load async from <head>."""
+    scripts = page.eval_on_selector_all(
+        "head script[src*='assets/search/']", "s => s.map(x => [x.getAttribute('src').split('/').pop(), x.async])"
+    )
+    assert scripts == [["engine.js", True], ["loader.js", True]]
+    state = page.evaluate(
+        """() => ({
+            hasError: 'error' in window.huashu,
+            version: window.HuashuEngine.FORMAT_VERSION,
+            built: window.huashu._engine() instanceof window.HuashuEngine,
+            ids: window.huashu.searchNow('tousu', {limit: 3}).map(r => r.id),
+        })"""
+    )
+    assert state["hasError"] is False  # set only for an index of another format
+    assert state["version"] == 1 and state["built"]
+    assert len(state["ids"]) == 3

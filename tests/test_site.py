@@ -11,8 +11,10 @@ import pytest
 from conftest import FIXTURES, REPO, make_project, mkdocs_build
 from htmlscan import parse, with_class
 
-from huashu import model
-from huashu.validate import load_library
+from huashu import load_library, model
+
+# Real site builds and browsers: `make test`, not `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

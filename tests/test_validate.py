@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, assemble_library
 
-from huashu import model
+from huashu import load_library, model
 from huashu.errors import LibraryInvalid
 from huashu.load import MAX_FILE_BYTES
-from huashu.validate import load_library
 
 INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 

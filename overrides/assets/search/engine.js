@@ -1,15 +1,31 @@
 // huashu search engine: pinyin-aware matching over the prebuilt index.
 //
-// The index (search/data/head.js and body shards, written by huashu/search_index.py)
-// queues itself on window.huashuData; this file turns it into character-position
-// indexes and answers queries. No DOM here: the UI (ui.js) and embedders use the
-// API at the bottom (window.huashu.ready / window.huashu.search).
+// Pure computation, no page: the index (head and body shards, written by
+// huashu/search_index.py) comes in as data, queries come in as strings, and
+// results go out as plain objects. loader.js feeds it in the browser and
+// publishes the API (window.huashu); tests/js/engine_harness.js drives it in Node.
+//
+// In Node `require` returns the Engine constructor; in a page this file defines the
+// global HuashuEngine and queues it on huashuData, where the loader takes it from
+// whichever of the two scripts runs first.
 //
 // A query becomes one or more *plans*: a sequence of *units*, each unit a set of
 // character ids with a grade (how well that character matches the unit). A plan
 // matches where consecutive index characters each belong to their unit.
-(function (global) {
+(function (root, factory) {
+  var Engine = factory();
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = Engine;
+  } else {
+    root.HuashuEngine = Engine;
+    (root.huashuData = root.huashuData || []).push(["engine", Engine]);
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
   "use strict";
+
+  // The index format this engine reads: huashu.search_index.FORMAT_VERSION, written
+  // into the head as `version`. An index of another format is refused.
+  var FORMAT_VERSION = 1;
 
   // Grades: lower is better. Exact characters, then full syllables, then
   // initials and unfinished syllables, then accent confusions, then typos.
@@ -100,8 +116,22 @@
   };
   // --- the engine ---------------------------------------------------------------
 
+  // The message is shown to the user as it is (simplified Chinese, plain text).
+  function formatError(found) {
+    var error = new Error("搜索索引（格式 " + (found === undefined ? "未知" : String(found)) + "）与搜索程序（格式 " +
+      FORMAT_VERSION + "）版本不一致，请重新构建网站");
+    error.name = "HuashuFormatError";
+    error.code = "format-version";
+    error.indexVersion = found;
+    error.engineVersion = FORMAT_VERSION;
+    return error;
+  }
+
+  // Throws formatError when the index is of another format than this engine's.
   function Engine(head) {
     var i, j;
+    var found = head ? head.version : undefined;
+    if (found !== FORMAT_VERSION) throw formatError(found);
     this.head = head;
     this.folder = new Folder(head.folding);
     var chars = head.chars;
@@ -548,9 +578,6 @@
     return picked;
   };
 
-
-
-  // options: {limit, kinds: {phrase: true, ...}}
   // The matches offered so far, as a Map doc -> [score, index, position].
   Engine.prototype.snapshot = function () {
     var out = new Map();
@@ -677,113 +704,6 @@
     return doc < 0 ? null : this.result(doc, null);
   };
 
-  // --- loading and the public API -------------------------------------------------
-
-  var engine = null, resolveReady, resolveComplete, shardsExpected = Infinity, base = "";
-  var requestBodies = function () {};
-  var ready = new Promise(function (resolve) { resolveReady = resolve; });
-  var complete = new Promise(function (resolve) { resolveComplete = resolve; });
-  var pending = [], listeners = [];
-
-  function dataFolder() {
-    var scripts = document.getElementsByTagName("script");
-    for (var i = 0; i < scripts.length; i++) {
-      var src = scripts[i].src || "";
-      if (/search\/data\/head\.js(\?|$)/.test(src)) return src.replace(/head\.js(\?.*)?$/, "");
-    }
-    return "";
-  }
-
-  function loadScript(url) {
-    var script = document.createElement("script");
-    script.src = url;
-    script.async = true;
-    document.head.appendChild(script);
-  }
-
-  function notify() {
-    for (var i = 0; i < listeners.length; i++) listeners[i]();
-  }
-
-  function receive(item) {
-    var kind = item[0], data = item[1];
-    if (kind === "head") {
-      engine = new Engine(data);
-      api.timings.ready = performance.now();
-      var folder = dataFolder();
-      base = new URL("../../", folder || global.location.href).href;
-      shardsExpected = data.shards.length;
-      resolveReady(engine);
-      notify();
-      // Body shards after the page's load event: they must not hold it up. In a large
-      // library (head.lazy) only when someone searches: a page view then costs the
-      // head alone, not the whole index.
-      requestBodies = function () {
-        requestBodies = function () {};
-        for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
-      };
-      if (!data.lazy) {
-        if (document.readyState === "complete") requestBodies();
-        else global.addEventListener("load", function () { requestBodies(); });
-      }
-      pending.forEach(receive);
-      pending = [];
-    } else if (!engine) pending.push(item);
-    else {
-      engine.addShard(data);
-      if (engine.loadedShards === shardsExpected) {
-        engine.compact();
-        api.timings.complete = performance.now();
-        resolveComplete(engine);
-      }
-      notify();
-    }
-  }
-
-  var absoluteUrls = new Map();
-  function absolute(result) {
-    var url = absoluteUrls.get(result.url);
-    if (url === undefined) {
-      url = new URL(result.url, base).href;
-      if (api.pageUrl) url = api.pageUrl(url);
-      absoluteUrls.set(result.url, url);
-    }
-    result.url = url;
-    return result;
-  }
-
-  var api = global.huashu = global.huashu || {};
-  // Milliseconds since navigation when search could answer (titles) and when
-  // every shard was in: for benchmarks and diagnostics.
-  api.timings = {};
-  api.ready = ready.then(function () { return api; });
-  api.complete = complete.then(function () { return api; });
-  // Results in rank order: [{id, kind, title, text, url, category, avoid, highlights}].
-  api.search = function (query, options) {
-    return ready.then(function () { requestBodies(); return api.searchNow(query, options); });
-  };
-  // Start loading the body shards now (a no-op once they are loading or loaded).
-  api.loadBodies = function () { ready.then(function () { requestBodies(); }); };
-  // Synchronous form for the UI, once ready has resolved.
-  api.searchNow = function (query, options) {
-    if (!engine) return [];
-    return engine.search(String(query || ""), options).map(absolute);
-  };
-  api.entry = function (id) {
-    var result = engine && engine.byId(id);
-    return result ? absolute(result) : null;
-  };
-  api.onUpdate = function (listener) { listeners.push(listener); };
-  api.isComplete = function () { return !!engine && engine.loadedShards === shardsExpected; };
-  api._engine = function () { return engine; };
-
-  var queue = global.huashuData = global.huashuData || [];
-  var queued = queue.slice();
-  queue.length = 0;
-  queue.push = function () {
-    for (var i = 0; i < arguments.length; i++) receive(arguments[i]);
-    return 0;
-  };
-  queued.forEach(receive);
-  document.dispatchEvent(new Event("huashu:engine"));
-})(window);
+  Engine.FORMAT_VERSION = FORMAT_VERSION;
+  return Engine;
+});

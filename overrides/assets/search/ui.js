@@ -1,5 +1,5 @@
 // huashu search box: keyboard-first search in the header (and on /search/).
-// Uses only the public API of engine.js (window.huashu), like any embedder would.
+// Uses only the public search API (window.huashu, from loader.js), like any embedder would.
 (function () {
   "use strict";
   var api;
@@ -240,7 +240,10 @@
     this.placeGroup(this.groups[0], shortcuts && shortcuts.starred ? rows[0] : null);
     this.placeGroup(this.groups[1], shortcuts && shortcuts.recent ? rows[shortcuts.starred] : null);
     this.empty.hidden = results.length > 0;
-    if (!results.length) {
+    // An index search cannot read: its message (text only) instead of results.
+    this.empty.classList.toggle("hs-search__empty--error", !!api.error);
+    if (api.error) setText(this.empty, api.error);
+    else if (!results.length) {
       setText(this.empty, query ? "没有找到“" + query + "”" : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。");
     }
     var status = api.isComplete() ? "" : "正在载入全文索引……";
@@ -377,7 +380,7 @@
     document.documentElement.setAttribute("data-hs-search-ready", "");
   }
 
-  // engine.js loads asynchronously: it may run before or after this file.
+  // loader.js loads asynchronously: it may run before or after this file.
   if (window.huashu && window.huashu.ready) start();
   else document.addEventListener("huashu:engine", start, { once: true });
 })();
