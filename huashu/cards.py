@@ -1,4 +1,4 @@
-"""Stage 6, cards: quick-reference cards for print, laid out to fit their paper.
+"""Stage 5, cards: quick-reference cards for print, laid out to fit their paper.
 
 Every procedure and every phrase category gets a card; editors add more in
 cards.yaml. Whether a card fits is worked out here, from the paper's printable
@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
-from pypinyin import Style, pinyin
 
 from huashu import model, pages, urls
 from huashu.model import Card, Entry, Library, Role
@@ -270,6 +269,10 @@ def build_cards(
 
 @functools.cache
 def _char_reading(char: str) -> str:
+    # Imported when the first card with pinyin is printed: loading pypinyin's
+    # dictionaries costs a quarter of a second every command would otherwise pay.
+    from pypinyin import Style, pinyin
+
     readings = pinyin(char, style=Style.TONE, errors=lambda _: "")
     return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
 

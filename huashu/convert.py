@@ -1,0 +1,315 @@
+"""Stage 2, validate (first part): YAML nodes into model values, by the model's type hints.
+
+Every conversion is derived from the annotations and `spec()` metadata in
+`huashu.model` and the rule table in `huashu.rules`; a value that fails is
+reported once (file, line, column, field path, a Chinese message) and becomes
+INVALID, so nothing built on it reports again. Each record keeps where each of
+its fields was written (`positions`). Whole files and the checks across files
+are `huashu.validate`'s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import functools
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+import yaml
+
+from huashu import model, review, rules
+from huashu.errors import LibraryError
+from huashu.model import Origin
+
+INVALID = object()  # a value that failed conversion; its error is already recorded
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_TAG_NAMES = {
+    "tag:yaml.org,2002:null": "空值",
+    "tag:yaml.org,2002:bool": "布尔值",
+    "tag:yaml.org,2002:int": "数字",
+    "tag:yaml.org,2002:float": "数字",
+    "tag:yaml.org,2002:timestamp": "日期",
+    _STR_TAG: "文本",
+}
+_ID_RE = re.compile(model.ID_PATTERN)
+# Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_ID_TYPES = (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId)
+
+
+@dataclass
+class Mention:
+    """An id written somewhere in the library, kept with its position for later checks."""
+
+    value: str
+    origin: Origin
+    path: str
+    expect_kind: str | None = None
+
+
+@dataclass
+class Collector:
+    """What conversion of all files gathers: problems, and ids to check across files."""
+
+    errors: list[LibraryError] = field(default_factory=list)
+    entry_ids: list[Mention] = field(default_factory=list)
+    category_ids: list[Mention] = field(default_factory=list)
+    card_ids: list[Mention] = field(default_factory=list)
+    references: list[Mention] = field(default_factory=list)
+    category_uses: list[Mention] = field(default_factory=list)
+
+
+class Converter:
+    """Converts one file's nodes into model values against the model's type hints."""
+
+    def __init__(self, name: str, collector: Collector):
+        self.name = name
+        self.out = collector
+        # Positions of the record being converted, by full field path; see `record_positions`.
+        self.positions: model.Positions = {}
+
+    # --- helpers -------------------------------------------------------------
+
+    def origin(self, node: yaml.Node) -> Origin:
+        return Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def error(self, node: yaml.Node, path: str, message: str) -> object:
+        origin = self.origin(node)
+        self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message))
+        return INVALID
+
+    def wrong_type(self, node: yaml.Node, path: str, expected: str) -> object:
+        if isinstance(node, yaml.MappingNode):
+            got = "键值对"
+        elif isinstance(node, yaml.SequenceNode):
+            got = "列表"
+        else:
+            got = _TAG_NAMES.get(node.tag, f"带标签 {node.tag} 的值")
+        if node.tag == "tag:yaml.org,2002:null":
+            return self.error(node, path, "缺少值；不需要时请删除这一行")
+        hint = "（若要原样写 yes/no/true/false，请加引号）" if got == "布尔值" and expected == "文本" else ""
+        return self.error(node, path, f"应为{expected}，实际是{got}{hint}")
+
+    # --- conversion by type hint ---------------------------------------------
+
+    def check_tag(self, node: yaml.Node, path: str) -> bool:
+        if node.tag in _STANDARD_TAGS:
+            return True
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.error(node, path, f"不支持 YAML 标签 {tag}，请删除标签，直接写内容")
+        return False
+
+    def convert(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1, False)
+        if not self.check_tag(node, path):
+            return INVALID
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin in (Union, types.UnionType):  # Optional[X]: a written null is refused by X itself
+            return self.convert(node, next(a for a in args if a is not type(None)), path)
+        if origin is Literal:
+            return self.convert_choice(node, args, path)
+        if origin is list:
+            return self.convert_list(node, args[0], path)
+        if origin is dict:
+            return self.convert_text_map(node, path)
+        if hint is int:
+            if node.tag != "tag:yaml.org,2002:int":
+                return self.wrong_type(node, path, "整数")
+            return int(node.value.replace("_", ""))
+        if hint is bool:
+            if node.tag != "tag:yaml.org,2002:bool":
+                return self.wrong_type(node, path, "布尔值（true 或 false）")
+            return node.value.lower() in ("true", "yes", "on")
+        if hint is datetime.date:
+            return self.convert_date(node, path)
+        if hint is model.ReviewPeriod:
+            return self.convert_period(node, path)
+        if hint is model.LintRule:
+            return self.convert_choice(node, tuple(model.LINT_RULES), path)
+        if hint in _ID_TYPES:
+            return self.convert_id(node, hint, path)
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            return self.convert_record(node, hint, path, {})
+        return self.convert_text(node, path)
+
+    def convert_text(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _TEXT_TAGS:
+            return self.wrong_type(node, path, "文本")
+        text = node.value.strip()
+        if not text:
+            return self.error(node, path, "不能为空")
+        return text
+
+    def convert_id(self, node: yaml.Node, hint: Any, path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is INVALID:
+            return value
+        problem = id_problem(value)
+        if problem:
+            return self.error(node, path, problem)
+        mention = Mention(value, self.origin(node), path)
+        if hint in (model.EntryRef, model.PhraseRef):
+            mention.expect_kind = "phrase" if hint is model.PhraseRef else None
+            self.out.references.append(mention)
+        if hint is model.CategoryRef:
+            self.out.category_uses.append(mention)
+        return value
+
+    def convert_period(self, node: yaml.Node, path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is INVALID or review.parse_period(value) is not None:
+            return value
+        return self.error(node, path, f"复核周期“{value}”无效，应写成 6个月、90天、2周 或 1年")
+
+    def convert_choice(self, node: yaml.Node, choices: tuple[str, ...], path: str) -> Any:
+        value = self.convert_text(node, path)
+        if value is INVALID:
+            return value
+        if value not in choices:
+            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一")
+        return value
+
+    def convert_date(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR_TAG, "tag:yaml.org,2002:timestamp"):
+            return self.wrong_type(node, path, "日期（YYYY-MM-DD）")
+        try:
+            return datetime.date.fromisoformat(node.value.strip())
+        except ValueError:
+            return self.error(node, path, f"日期“{node.value}”无效，应为 YYYY-MM-DD，如 2026-01-31")
+
+    def convert_list(self, node: yaml.Node, item_hint: Any, path: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return self.wrong_type(node, path, "列表")
+        items = [self.convert(item, item_hint, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        if any(item is INVALID for item in items):
+            return INVALID
+        return items
+
+    def convert_text_map(self, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong_type(node, path, "键值对")
+        result: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            key = self.convert_text(key_node, path)
+            if key is INVALID:
+                continue
+            if key in result:
+                self.error(key_node, f"{path}.{key}", "重复的键")
+                continue
+            self.positions[f"{path}.{key}"] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1, False)
+            value = self.convert_text(value_node, f"{path}.{key}")
+            if value is not INVALID:
+                result[key] = value
+        return result
+
+    def mapping_fields(self, node: yaml.MappingNode, path: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The keys of a mapping with their nodes; duplicate and non-text keys reported."""
+        found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                self.error(key_node, path, "字段名必须是文本")
+                continue
+            key = key_node.value
+            if key in found:
+                first = self.origin(found[key][0])
+                self.error(key_node, join(path, key), f"字段重复：第 {first.line} 行已经写过 {key}")
+                continue
+            found[key] = (key_node, value_node)
+        return found
+
+    def convert_record(
+        self,
+        node: yaml.Node,
+        cls: type,
+        path: str,
+        inherited: dict[str, Any],
+        inherited_at: dict[str, tuple[int, int]] | None = None,
+    ) -> Any:
+        """A mapping into the dataclass `cls`: unknown, missing and mistyped fields reported.
+
+        Args:
+            inherited: Values the file's `defaults:` gives, for fields not written here.
+            inherited_at: Where in the file each inherited value was written.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            return self.wrong_type(node, path, "键值对")
+        hints, known = record_fields(cls)
+        given = self.mapping_fields(node, path)
+        for rule in rules.rules_for(cls):
+            for at, name, message in rule.check(given):
+                self.error(at, join(path, name), message)
+        values: dict[str, Any] = {}
+        ok = True
+        for key, (key_node, value_node) in given.items():
+            if key not in known:
+                self.error(key_node, join(path, key), unknown_field_message(key, known))
+                ok = False
+                continue
+            value = self.convert(value_node, hints[key], join(path, key))
+            if value is INVALID:
+                ok = False
+            else:
+                values[key] = value
+        for name, spec in known.items():
+            if name in given:
+                continue
+            if name in inherited:
+                values[name] = inherited[name]
+                if inherited_at and name in inherited_at:
+                    self.positions[join(path, name)] = (*inherited_at[name], True)
+            elif spec.metadata.get("required"):
+                self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
+                ok = False
+        for name, spec in known.items():
+            if spec.metadata.get("non_empty") and values.get(name) == []:
+                self.error(given[name][1], join(path, name), "列表不能为空")
+                ok = False
+        if not ok:
+            return INVALID
+        if "origin" in known or any(f.name == "origin" for f in dataclasses.fields(cls)):
+            values["origin"] = Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1, path)
+            values["positions"] = self.record_positions(path)
+        return cls(**values)
+
+    def record_positions(self, path: str) -> str:
+        """The positions gathered while converting the record at `path`, relative to it (packed)."""
+        prefix = path + "." if path else ""
+        found = {key[len(prefix) :]: where for key, where in self.positions.items() if key.startswith(prefix)}
+        return model.pack_positions(found)
+
+    # --- files and entries ---------------------------------------------------
+
+
+def id_problem(value: str) -> str | None:
+    """Why `value` cannot be an id, or None when it can."""
+    if _ID_RE.match(value):
+        return None
+    return f"“{value}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard"
+
+
+@functools.cache
+def record_fields(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
+    """Type hints and editor-facing fields of a model class (resolved once: it is slow)."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    return hints, known
+
+
+def join(path: str, name: str) -> str:
+    if not name:
+        return path
+    return f"{path}.{name}" if path else name
+
+
+def unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    hint = f"（是不是想写 {close[0]}？）" if close else f"（可用字段：{'、'.join(known)}）"
+    return f"未知字段 {key}{hint}"
