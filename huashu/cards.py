@@ -25,7 +25,7 @@ from huashu.readings import phrase_readings
 
 # Paper in mm, and the print stylesheet's page margins in mm (overrides/assets/cards.css
 # uses the same numbers; tests/test_cards.py checks that it does).
-PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0), "a4": (210.0, 297.0)}
+PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0), "a4-4up": (210.0, 297.0)}
 MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first; the last is the smallest we still call readable.
 FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
@@ -101,8 +101,7 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
     One block per entry, or one per step for records in a list (numbered). Forbidden
     wording is printed "✗", and in a forbidden phrase the alternative "✓".
     """
-    heading = "" if isinstance(entry, model.Procedure) else entry.title
-    avoid = bool(getattr(entry, "avoid", False))
+    avoid = model.is_forbidden(entry)
     grouped: dict[int | None, list[str]] = {}
     for text in model.entry_texts(entry, library.by_id):
         if text.card is None or not text.text:
@@ -119,7 +118,11 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
             lines.append(line)
     return [
         Block(
-            heading if step is None else "", tuple(lines), entry.id, avoid=avoid, number=0 if step is None else step + 1
+            entry.title if step is None else "",
+            tuple(lines),
+            entry.id,
+            avoid=avoid,
+            number=0 if step is None else step + 1,
         )
         for step, lines in grouped.items()
     ]
@@ -311,8 +314,8 @@ def _mm(value: float) -> str:
 
 # The default @page of a single-size print run (the "auto" run uses named pages per card).
 PAGE_RULES = {
-    size: Markup(f"@page {{ size: {PAPER[paper][0]:g}mm {PAPER[paper][1]:g}mm; margin: {_mm(MARGIN[size])}; }}")
-    for size, paper in (("a6", "a6"), ("a5", "a5"), ("a4-4up", "a4"))
+    size: Markup(f"@page {{ size: {width:g}mm {height:g}mm; margin: {_mm(MARGIN[size])}; }}")
+    for size, (width, height) in PAPER.items()
 }
 PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一"))
 

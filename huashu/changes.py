@@ -79,7 +79,7 @@ def _entries_at(repo: Path, revision: str, paths: list[str]) -> dict[str, dict[s
 def _main_text(entry: dict[str, Any]) -> str:
     """The text that stands for an entry of its kind (as the model declares), from raw YAML data."""
     kind = entry.get("kind")
-    if kind not in model.ENTRY_CLASSES:
+    if not isinstance(kind, str) or kind not in model.ENTRY_CLASSES:  # old versions may hold anything
         return ""
     text = entry.get(model.main_text_field(kind))
     return text.strip() if isinstance(text, str) else ""

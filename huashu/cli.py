@@ -14,13 +14,22 @@ from typing import NoReturn
 from huashu import load_library, review
 from huashu.errors import LibraryInvalid
 from huashu.lint import lint_library
-from huashu.load import CATEGORY_FILE
+from huashu.load import CATEGORY_FILE, DEFAULT_LIBRARY
 from huashu.model import ENTRY_CLASSES, KIND_TITLES, LINT_RULES, Library
 from huashu.new_entry import NewEntryError, add_entry, describe
 from huashu.schema import SCHEMA_PATH, schema_text
 from huashu.stats import format_stats, library_stats
 
-LIBRARY_FOLDER = "scripts_library"
+
+def default_library() -> Path:
+    """The library the site beside us builds from (mkdocs.yml's extra.huashu.library), else scripts_library/."""
+    config = Path("mkdocs.yml")
+    if config.is_file():
+        from huashu.site import library_setting  # MkDocs is imported only when there is a site
+
+        found = library_setting(config)
+        return found.relative_to(Path.cwd()) if found.is_absolute() and found.is_relative_to(Path.cwd()) else found
+    return Path(DEFAULT_LIBRARY)
 
 
 class _ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -88,7 +97,11 @@ def _parser() -> argparse.ArgumentParser:
         "可以给出话术库文件夹，或其中的文件（校验它们所在的整个话术库，因为引用跨文件）。",
     )
     validate.add_argument(
-        "paths", nargs="*", type=Path, metavar="路径", help="话术库文件夹或其中的文件（默认：scripts_library）"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="路径",
+        help="话术库文件夹或其中的文件（默认：站点设置的话术库，一般是 scripts_library）",
     )
     lint = command(
         "lint",
@@ -99,7 +112,11 @@ def _parser() -> argparse.ArgumentParser:
         "条目里写 lint_ignore: [规则名] 可以关掉这个条目的某项检查。",
     )
     lint.add_argument(
-        "paths", nargs="*", type=Path, metavar="路径", help="话术库文件夹或其中的文件（默认：scripts_library）"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="路径",
+        help="话术库文件夹或其中的文件（默认：站点设置的话术库，一般是 scripts_library）",
     )
     lint.add_argument("--strict", action="store_true", help="有提醒时退出码为 1（用于 CI 和 pre-commit）")
     new = command(
@@ -115,13 +132,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--title", required=True, metavar="标题", help="条目标题")
     new.add_argument("--owner", metavar="负责人", help="负责人（默认：这个分类里最常见的负责人）")
     new.add_argument("--id", dest="entry_id", metavar="id", help="条目 id（默认：分类 id 加序号）")
-    new.add_argument("--library", type=Path, default=Path(LIBRARY_FOLDER), metavar="文件夹", help="话术库文件夹")
+    new.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
     )
-    stats.add_argument(
-        "library", nargs="?", default=Path(LIBRARY_FOLDER), type=Path, metavar="文件夹", help="话术库文件夹"
-    )
+    stats.add_argument("library", nargs="?", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
     stats.add_argument("--json", action="store_true", help="输出 JSON（给其他程序用）")
     schema = command(
         "schema",
@@ -171,7 +186,7 @@ def library_root(path: Path) -> Path:
     for folder in (start, *start.resolve().parents):
         if (folder / CATEGORY_FILE).is_file():
             return folder
-    if path.is_dir() and path.name == LIBRARY_FOLDER:
+    if path.is_dir() and path.name == DEFAULT_LIBRARY:
         return path  # a library missing categories.yaml: validation reports that
     raise TargetError(f"{path}：不在任何话术库里（找不到 {CATEGORY_FILE}）")
 
@@ -179,7 +194,7 @@ def library_root(path: Path) -> Path:
 def libraries_for(paths: list[Path]) -> dict[Path, set[Path] | None]:
     """Each library to check, with the files asked about (None: the whole library)."""
     targets: dict[Path, set[Path] | None] = {}
-    for path in paths or [Path(LIBRARY_FOLDER)]:
+    for path in paths or [default_library()]:
         if not path.exists():
             raise TargetError(f"{path}：文件或文件夹不存在")
         root = library_root(path)
@@ -233,7 +248,14 @@ def run_lint(paths: list[Path], strict: bool) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     try:
-        added = add_entry(args.library, args.kind, args.category, args.title, owner=args.owner, entry_id=args.entry_id)
+        added = add_entry(
+            args.library or default_library(),
+            args.kind,
+            args.category,
+            args.title,
+            owner=args.owner,
+            entry_id=args.entry_id,
+        )
     except NewEntryError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -282,7 +304,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "new":
             return run_new(args)
         if args.command == "stats":
-            return run_stats(args.library, args.json)
+            return run_stats(args.library or default_library(), args.json)
         if args.command == "schema":
             return run_schema(args.output, args.check)
         if args.command == "cards":

@@ -39,6 +39,7 @@ _TAG_NAMES = {
     _STR_TAG: "文本",
 }
 _ID_RE = re.compile(model.ID_PATTERN)
+_CONTROL = re.compile(f"[{model.CONTROL_CHARACTERS}]")
 # Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _ID_TYPES = (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId)
@@ -72,7 +73,7 @@ class Converter:
     def __init__(self, name: str, collector: Collector):
         self.name = name
         self.out = collector
-        # Positions of the record being converted, by full field path; see `record_positions`.
+        # Positions of the record being converted, by full field path (see convert_record).
         self.positions: model.Positions = {}
 
     # --- helpers -------------------------------------------------------------
@@ -146,6 +147,10 @@ class Converter:
         text = node.value.strip()
         if not text:
             return self.error(node, path, "不能为空")
+        control = _CONTROL.search(text)
+        if control:
+            code = ord(control.group())
+            return self.error(node, path, f"含有看不见的控制字符 U+{code:04X}，请删除（可能来自双引号里的 \\ 转义）")
         return text
 
     def convert_id(self, node: yaml.Node, hint: Any, path: str) -> Any:
@@ -241,6 +246,9 @@ class Converter:
         """
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对")
+        has_origin = any(f.name == "origin" for f in dataclasses.fields(cls))
+        if has_origin:  # a record of its own (entry, category, card): its positions start afresh
+            outer, self.positions = self.positions, {}
         hints, known = record_fields(cls)
         given = self.mapping_fields(node, path)
         for rule in rules.rules_for(cls):
@@ -272,20 +280,22 @@ class Converter:
             if spec.metadata.get("non_empty") and values.get(name) == []:
                 self.error(given[name][1], join(path, name), "列表不能为空")
                 ok = False
+        if has_origin:
+            positions, self.positions = self.positions, outer
         if not ok:
             return INVALID
-        if "origin" in known or any(f.name == "origin" for f in dataclasses.fields(cls)):
+        if has_origin:
             values["origin"] = Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1, path)
-            values["positions"] = self.record_positions(path)
+            values["positions"] = _relative_positions(positions, path)
         return cls(**values)
 
-    def record_positions(self, path: str) -> str:
-        """The positions gathered while converting the record at `path`, relative to it (packed)."""
-        prefix = path + "." if path else ""
-        found = {key[len(prefix) :]: where for key, where in self.positions.items() if key.startswith(prefix)}
-        return model.pack_positions(found)
 
-    # --- files and entries ---------------------------------------------------
+def _relative_positions(positions: model.Positions, path: str) -> str:
+    """The positions gathered while converting the record at `path`, relative to it (packed)."""
+    prefix = path + "." if path else ""
+    return model.pack_positions(
+        {key[len(prefix) :]: where for key, where in positions.items() if key.startswith(prefix)}
+    )
 
 
 def id_problem(value: str) -> str | None:

@@ -4,7 +4,7 @@ Only the node tree is built here (PyYAML's safe composer): nothing is
 constructed, so no tag can run code, and every value keeps its position for
 messages. Files are read one at a time as the next stage asks for them, so a
 large library never holds every node tree at once. Turning nodes into model
-objects is `huashu.validate`'s job.
+objects is the next stage's job (`huashu.convert`, `huashu.validate`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import yaml
 
 from huashu.errors import LibraryError
 
+# The library folder beside mkdocs.yml unless the site's settings name another.
+DEFAULT_LIBRARY = "scripts_library"
 CATEGORY_FILE = "categories.yaml"
 CARDS_FILE = "cards.yaml"
 # Files with a shape of their own, read only at the library's root.

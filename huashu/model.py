@@ -5,7 +5,8 @@ an editor is told about it, and the *role* of its text — the title, words said
 to the customer, guidance for the agent, hidden search terms or metadata.
 Validation, the JSON Schema, pages, the search index, cards, lint, `huashu new`
 and the change history all read these declarations (through `entry_texts` for
-the texts); a new field is added here and, where it is shown, in one template.
+the texts; pages show fields through templates); a new field is added here and,
+where it is shown, in one template.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ CardId = NewType("CardId", str)
 ReviewPeriod = NewType("ReviewPeriod", str)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Control characters other than line breaks and tabs: invisible in an editor, unsafe in a terminal.
+CONTROL_CHARACTERS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"
+# Text an editor writes: something visible, and no control character.
+TEXT_PATTERN = rf"^(?=[\s\S]*\S)[^{CONTROL_CHARACTERS}]*$"
 PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
 REVIEW_PERIOD_PATTERN = r"^\s*(\d+)\s*(天|日|周|星期|个月|月|年|days?|weeks?|months?|years?)\s*$"
 DEFAULT_REVIEW_PERIOD = "12个月"
@@ -240,11 +245,13 @@ class Phrase(Entry):
 class Step:
     """One step of a procedure: what to do, and optionally what to say."""
 
+    # In reading order: what to do and its time limit, then the words (as pages and cards show a step).
     do: str = spec("要做的事", required=True, multiline=True, role=Role.GUIDE, card="{}", scaffold=True)
-    say: str = spec("这一步要说的话（与 phrase 二选一）", default="", multiline=True, role=Role.SAY, card="“{}”")
-    # The referenced phrase's words are said in this step: entry_texts gives them with role SAY.
-    phrase: PhraseRef | None = spec("这一步引用的话术 id（与 say 二选一）", default=None, role=Role.SAY, card="“{}”")
     limit: str = spec("时限，如 三声内、2秒内、3天内", default="", role=Role.GUIDE, card="+（{}）")
+    say: str = spec("这一步要说的话（与 phrase 二选一）", default="", multiline=True, role=Role.SAY, card="“{}”")
+    # The referenced phrase's words are said in this step; entry_texts gives them with that
+    # phrase's own role (a forbidden phrase's wording stays FORBIDDEN), so no role is declared here.
+    phrase: PhraseRef | None = spec("这一步引用的话术 id（与 say 二选一）", default=None, card="“{}”")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -420,6 +427,11 @@ def _is_text_type(hint: Any) -> bool:
     return getattr(hint, "__supertype__", None) is str
 
 
+def is_forbidden(record: Any) -> bool:
+    """Whether a record is forbidden wording (a phrase marked `avoid: true`)."""
+    return bool(getattr(record, "avoid", False))
+
+
 def entry_texts(
     record: Any, resolve: dict[str, Entry] | None = None, *, avoid: bool | None = None
 ) -> Iterator[EntryText]:
@@ -431,7 +443,7 @@ def entry_texts(
             references give nothing.
         avoid: Whether the record is forbidden wording (default: its own `avoid`).
     """
-    avoid = bool(getattr(record, "avoid", False)) if avoid is None else avoid
+    avoid = is_forbidden(record) if avoid is None else avoid
     yield from _texts(record, resolve, avoid, "", None)
 
 
@@ -448,7 +460,8 @@ def _texts(
         elif spec_.reference:
             target = resolve.get(value) if resolve is not None and value else None
             if isinstance(target, Phrase):
-                words = next(t for t in entry_texts(target) if t.path == "text")
+                main = main_text_field(target.kind)
+                words = next(t for t in entry_texts(target) if t.path == main)
                 yield EntryText(path, words.role, words.text, spec_.card, step)
         elif spec_.is_list:
             for i, item in enumerate(value):

@@ -22,7 +22,7 @@ from huashu import model, rules
 SCHEMA_PATH = "schema/huashu-library.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # YAML turns 42 or 3.5 into numbers; validation accepts them as text, so does the schema.
-_TEXT = {"type": ["string", "number"], "pattern": r"\S"}
+_TEXT = {"type": ["string", "number"], "pattern": model.TEXT_PATTERN}
 _ID_TYPES = (model.EntryId, model.EntryRef, model.PhraseRef, model.CategoryId, model.CategoryRef, model.CardId)
 
 
@@ -38,7 +38,7 @@ def _type_schema(hint: Any) -> dict[str, Any]:
     if origin is list:
         return {"type": "array", "items": _type_schema(args[0])}
     if origin is dict:
-        return {"type": "object", "additionalProperties": dict(_TEXT)}
+        return {"type": "object", "propertyNames": {"pattern": model.TEXT_PATTERN}, "additionalProperties": dict(_TEXT)}
     if hint is bool:
         return {"type": "boolean"}
     if hint is int:

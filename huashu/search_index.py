@@ -89,7 +89,7 @@ def document_for(entry: Entry, library: Library) -> SearchDocument:
             slots[slot].append(text.text)
     slots["say"] += [" ".join(parts) for parts in steps.values()]
     slots["keywords"].append(library.category_by_id[entry.category].title)
-    avoid = isinstance(entry, model.Phrase) and entry.avoid
+    avoid = model.is_forbidden(entry)
     return SearchDocument(entry.id, entry.kind, entry.title, entry.category, avoid, **slots)
 
 
@@ -164,7 +164,7 @@ def _shards(documents: list[SearchDocument]) -> list[dict]:
 
 
 def _script(kind: str, data: dict) -> str:
-    """A data script that queues its payload: it may run before or after engine.js.
+    """A data script that queues its payload: it may run before or after loader.js.
 
     The payload is a JSON string given to JSON.parse, which browsers read much
     faster than the same data written as a JavaScript literal.

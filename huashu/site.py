@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from huashu import cards, changes, csp, load_library, model, pages, search_index, urls
 from huashu.errors import LibraryInvalid
+from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
 
 log = get_plugin_logger("huashu")
@@ -42,7 +43,7 @@ class Setting:
 
 SETTINGS = (
     # The library folder, relative to mkdocs.yml.
-    Setting("library", "HUASHU_LIBRARY", "scripts_library"),
+    Setting("library", "HUASHU_LIBRARY", DEFAULT_LIBRARY),
     # Body index size (bytes) above which shards load on the first search, not on every page view.
     Setting("lazy_index_bytes", "HUASHU_LAZY_INDEX_BYTES", search_index.LAZY_BODY_BYTES),
 )
@@ -57,16 +58,45 @@ class Settings:
     stock_search: bool
 
 
+def _setting_values(given: Any) -> dict[str, tuple[Any, str]]:
+    """Each setting's value with where it came from (for messages): environment, mkdocs.yml or default."""
+    if not isinstance(given, dict):
+        raise PluginError(
+            f"mkdocs.yml 的 extra.{CONFIG_KEY} 应为键值对（如 library: scripts_library），实际是“{given}”"
+        )
+    values = {}
+    for setting in SETTINGS:
+        if os.environ.get(setting.env):
+            values[setting.key] = (os.environ[setting.env], f"环境变量 {setting.env}")
+        else:
+            values[setting.key] = (given.get(setting.key, setting.default), f"extra.{CONFIG_KEY}.{setting.key}")
+    return values
+
+
 def read_settings(config: MkDocsConfig) -> Settings:
-    given = config.extra.get(CONFIG_KEY) or {}
-    values = {s.key: os.environ.get(s.env) or given.get(s.key, s.default) for s in SETTINGS}
+    values = _setting_values(config.extra.get(CONFIG_KEY) or {})
     project = Path(config.config_file_path).parent
     search = config.plugins.get("material/search") or config.plugins.get("search")
     stock = bool(search is not None and search.config.get("enabled", True))
+    lazy, lazy_from = values["lazy_index_bytes"]
+    if isinstance(lazy, bool) or not str(lazy).strip().isdigit():
+        raise PluginError(f"{lazy_from} 应为整数（字节数），实际是“{lazy}”")
+    return Settings(project / str(values["library"][0]), int(str(lazy).strip()), stock)
+
+
+def library_setting(config_file: Path) -> Path:
+    """The library folder a site's mkdocs.yml names (for the command line, which builds no site)."""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader  # reads mkdocs.yml's !ENV tags as MkDocs does
+
     try:
-        return Settings(project / str(values["library"]), int(values["lazy_index_bytes"]), stock)
-    except ValueError:
-        raise PluginError(f"extra.huashu.lazy_index_bytes 应为整数，实际是“{values['lazy_index_bytes']}”") from None
+        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=get_yaml_loader())
+    except (OSError, yaml.YAMLError):
+        raw = None
+    extra = raw.get("extra") if isinstance(raw, dict) else None
+    given = extra.get(CONFIG_KEY) if isinstance(extra, dict) else None
+    values = _setting_values(given if isinstance(given, dict) else {})
+    return config_file.parent / str(values["library"][0])
 
 
 @dataclass

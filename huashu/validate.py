@@ -40,7 +40,6 @@ class _FileConverter(Converter):
         self, node: yaml.Node, path: str, defaults: dict[str, Any], defaults_at: dict[str, tuple[int, int]]
     ) -> Any:
         """One entry: its `kind` (or the file default) picks the model class."""
-        self.positions = {}
         if not isinstance(node, yaml.MappingNode):
             return self.wrong_type(node, path, "键值对（一个条目）")
         given = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}

@@ -297,6 +297,11 @@ def test_settings_come_from_mkdocs_yml_and_the_environment_overrides_them(tmp_pa
     built = mkdocs_build(project)
     assert built.returncode == 0, built.stderr
     assert (project / "site" / "greetings" / "index.html").exists()
+    # The command line reads the same setting.
+    validated = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "validate"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert validated.returncode == 0 and validated.stdout.startswith("话术库校验通过："), validated.stderr
 
     overridden = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
@@ -309,7 +314,10 @@ def test_settings_come_from_mkdocs_yml_and_the_environment_overrides_them(tmp_pa
     assert overridden.returncode == 1
     assert "elsewhere:1:1: 话术库文件夹不存在" in overridden.stderr and "Traceback" not in overridden.stderr
 
-    config.write_text(text.replace("lazy_index_bytes: 8000000", "lazy_index_bytes: 很多"), encoding="utf-8")
+    config.write_text(text.replace("# lazy_index_bytes: 8000000", "lazy_index_bytes: 很多"), encoding="utf-8")
     broken = mkdocs_build(project)
     assert broken.returncode == 1
-    assert "extra.huashu.lazy_index_bytes 应为整数，实际是“很多”" in broken.stderr and "Traceback" not in broken.stderr
+    assert (
+        "extra.huashu.lazy_index_bytes 应为整数（字节数），实际是“很多”" in broken.stderr
+        and "Traceback" not in broken.stderr
+    )
