@@ -252,7 +252,7 @@ class Converter:
         hints, known = record_fields(cls)
         given = self.mapping_fields(node, path)
         for rule in rules.rules_for(cls):
-            for at, name, message in rule.check(given):
+            for at, name, message in rule.check(given, node):
                 self.error(at, join(path, name), message)
         values: dict[str, Any] = {}
         ok = True

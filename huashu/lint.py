@@ -77,8 +77,8 @@ _WORDING_FIELDS = frozenset(t.name for t in model.text_fields(Phrase) if t.avoid
 
 
 # --- rules ---------------------------------------------------------------------
-# Each rule yields (entry, path inside the entry, message).
-Finding = tuple[Entry, str, str]
+# Each rule yields (entry or other record, path inside it, message).
+Finding = tuple[Entry | model.Synonym, str, str]
 
 
 def forbidden_words(library: Library) -> dict[str, Phrase]:
@@ -249,6 +249,29 @@ def check_unfinished(library: Library, _today: datetime.date) -> Iterator[Findin
                 yield entry, text.path, f"还有“{UNFINISHED_MARK}”：请写好内容再提交"
 
 
+def _searchable_corpus(library: Library) -> str:
+    """Every text search looks in, folded, one per line: entries' texts of every role but metadata, and categories."""
+    texts = [t.text for e in library.entries for t in model.entry_texts(e) if t.role is not Role.META]
+    texts += [t.text for c in library.categories for t in model.entry_texts(c) if t.role is not Role.META]
+    return "\n".join(fold(text) for text in texts)
+
+
+def check_synonyms(library: Library, _today: datetime.date) -> Iterator[Finding]:
+    """Synonyms that lead nowhere: a `means` word, or a whole `same` group, found in no text of the library."""
+    if not library.synonyms:
+        return
+    corpus = _searchable_corpus(library)
+    for synonym in library.synonyms:
+        if synonym.same:
+            if not any(fold(word) in corpus for word in synonym.same):
+                words = "、".join(synonym.same)
+                yield synonym, "same", f"同义词组“{words}”里没有一个词出现在话术库中，搜索它们找不到任何条目"
+            continue
+        for i, word in enumerate(synonym.means):
+            if fold(word) not in corpus:
+                yield synonym, f"means[{i}]", f"“{word}”在话术库中找不到：搜索 {'、'.join(synonym.words)} 时它帮不上忙"
+
+
 CHECKS: dict[str, Callable[[Library, datetime.date], Iterator[Finding]]] = {
     "forbidden-wording": check_forbidden_wording,
     "near-duplicate": check_near_duplicates,
@@ -257,6 +280,7 @@ CHECKS: dict[str, Callable[[Library, datetime.date], Iterator[Finding]]] = {
     "undeclared-placeholder": check_undeclared_placeholders,
     "unused-placeholder": check_unused_placeholders,
     "unfinished": check_unfinished,
+    "unknown-synonym": check_synonyms,
 }
 assert set(CHECKS) == set(model.LINT_RULES), "every rule the model names has a check here"
 
@@ -270,10 +294,11 @@ def lint_library(library: Library, today: datetime.date | None = None) -> list[L
     today = today or review.today()
     warnings = []
     for rule, check in CHECKS.items():
-        for entry, path, message in check(library, today):
-            if rule in entry.lint_ignore:
+        for record, path, message in check(library, today):
+            if rule in getattr(record, "lint_ignore", ()):
                 continue
-            line, column, field_path = model.position_of(entry, path)
-            assert entry.origin is not None
-            warnings.append(LibraryError(entry.origin.file, line, column, field_path, f"{entry.id}：{message}", rule))
+            line, column, field_path = model.position_of(record, path)
+            assert record.origin is not None
+            label = f"{record.id}：" if hasattr(record, "id") else ""
+            warnings.append(LibraryError(record.origin.file, line, column, field_path, label + message, rule))
     return sorted(warnings)

@@ -56,6 +56,7 @@ LINT_RULES: dict[str, str] = {
     "undeclared-placeholder": "用了占位符却没在 placeholders 里说明",
     "unused-placeholder": "placeholders 里说明了却没用到的占位符",
     "unfinished": "还有“待填写”的内容",
+    "unknown-synonym": "同义词表里的词在话术库里一个也找不到",
 }
 # A rule name in `lint_ignore`; checked against LINT_RULES.
 LintRule = NewType("LintRule", str)
@@ -200,6 +201,11 @@ class Entry:
     title: str = spec("标题", required=True, role=Role.TITLE)
     category: CategoryId = spec("所属分类 id（见 categories.yaml）", required=True, inherit=True)
     tags: list[str] = spec("标签", default=[], role=Role.HIDDEN)
+    aliases: list[str] = spec(
+        "搜索用的别名：坐席或客户对这个条目的其他叫法（不显示，只用于搜索），如 开场白、赔钱",
+        default=[],
+        role=Role.HIDDEN,
+    )
     owner: str = spec("负责人或负责小组", required=True, inherit=True)
     reviewed: datetime.date = spec("最近复核日期（YYYY-MM-DD）", required=True, inherit=True)
     review_in: ReviewPeriod = spec(
@@ -269,6 +275,9 @@ class Faq(Entry):
     question: str = spec("问题或客户原话", required=True, multiline=True, role=Role.GUIDE, card="问：{}", scaffold=True)
     # The answer is what agents say today; issue 12 brings a customer-facing reply beside coaching.
     answer: str = spec("回答或处理办法", required=True, multiline=True, role=Role.SAY, card="答：{}", scaffold=True)
+    questions: list[str] = spec(
+        "常见问法：客户或坐席提出这个问题的其他说法（显示在页面上，也用于搜索）", default=[], role=Role.GUIDE
+    )
 
 
 ENTRY_CLASSES: dict[str, type[Entry]] = {"phrase": Phrase, "procedure": Procedure, "faq": Faq}
@@ -294,6 +303,32 @@ class CardFile:
     """The shape of `cards.yaml` (optional)."""
 
     cards: list[Card] = spec("卡片列表", required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Synonym:
+    """One line of synonyms.yaml: words searched as each other (`same`), or words that also find others (`words` → `means`)."""
+
+    same: list[str] = spec(
+        "同义词组：搜其中任何一个词，也能找到含其他词的条目，如 [挂电话, 挂机, 结束通话]", default=[]
+    )
+    words: list[str] = spec("单向扩展的词：搜这些词时也找 means 里的词，如 [赔钱]", default=[])
+    means: list[str] = spec("words 扩展到的词（反过来不扩展），如 [赔偿, 补偿]", default=[])
+    origin: Origin | None = _internal()
+    positions: str = _internal("")
+
+    def expansions(self) -> list[tuple[str, list[str]]]:
+        """Each word with the words it also finds."""
+        if self.same:
+            return [(word, [w for w in self.same if w != word]) for word in self.same]
+        return [(word, list(self.means)) for word in self.words]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynonymFile:
+    """The shape of `synonyms.yaml` (optional): the library's search vocabulary, owned by editors."""
+
+    synonyms: list[Synonym] = spec("同义词列表", required=True, non_empty=True)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -329,6 +364,7 @@ class Library:
     categories: list[Category]
     entries: list[Entry]
     cards: list[Card] = field(default_factory=list)
+    synonyms: list[Synonym] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}

@@ -37,7 +37,7 @@ class Requires:
     field: str
     message: str
 
-    def check(self, given: Given) -> Iterator[Problem]:
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
         flag = given.get(self.flag, (None, None))[1]
         if is_true(flag) and self.field not in given:
             assert flag is not None
@@ -56,7 +56,7 @@ class OnlyWith:
     fields: tuple[str, ...]
     message: str  # with {field}
 
-    def check(self, given: Given) -> Iterator[Problem]:
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
         if is_true(given.get(self.flag, (None, None))[1]):
             return
         for name in self.fields:
@@ -75,7 +75,7 @@ class OneOf:
     fields: tuple[str, str]
     message: str
 
-    def check(self, given: Given) -> Iterator[Problem]:
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
         if all(name in given for name in self.fields):
             yield given[self.fields[1]][0], "", self.message
 
@@ -85,18 +85,39 @@ class OneOf:
 
 @dataclass(frozen=True)
 class AtLeastOne:
-    """At least one of `fields` (checked on a mapping that has any field at all)."""
+    """At least one of `fields`."""
 
     record: type
     fields: tuple[str, ...]
     message: str
 
-    def check(self, given: Given) -> Iterator[Problem]:
-        if given and not any(name in given for name in self.fields):
-            yield next(iter(given.values()))[0], "", self.message
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
+        if not any(name in given for name in self.fields):
+            yield next(iter(given.values()))[0] if given else node, "", self.message
 
     def schema(self) -> dict[str, Any]:
         return {"anyOf": [{"required": [name]} for name in self.fields]}
+
+
+@dataclass(frozen=True)
+class Together:
+    """`fields` are given all together or not at all."""
+
+    record: type
+    fields: tuple[str, ...]
+    message: str  # with {field}: the missing one
+
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
+        present = [name for name in self.fields if name in given]
+        if present:
+            for name in self.fields:
+                if name not in given:
+                    yield given[present[0]][0], name, self.message.format(field=name)
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "allOf": [{"if": {"required": [name]}, "then": {"required": list(self.fields)}} for name in self.fields]
+        }
 
 
 @dataclass(frozen=True)
@@ -108,7 +129,7 @@ class NotStartingWith:
     prefix: str
     message: str
 
-    def check(self, given: Given) -> Iterator[Problem]:
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
         if self.field in given and str(given[self.field][1].value).strip().startswith(self.prefix):
             yield given[self.field][1], self.field, self.message
 
@@ -125,10 +146,10 @@ class NotOneOf:
     values: frozenset[str]
     message: str  # with {value}
 
-    def check(self, given: Given) -> Iterator[Problem]:
-        node = given.get(self.field, (None, None))[1]
-        if isinstance(node, yaml.ScalarNode) and node.value.strip() in self.values:
-            yield node, self.field, self.message.format(value=node.value.strip())
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
+        value = given.get(self.field, (None, None))[1]
+        if isinstance(value, yaml.ScalarNode) and value.value.strip() in self.values:
+            yield value, self.field, self.message.format(value=value.value.strip())
 
     def schema(self) -> dict[str, Any]:
         return {"properties": {self.field: {"not": {"enum": sorted(self.values)}}}}
@@ -142,7 +163,7 @@ class NotSelf:
     field: str
     message: str
 
-    def check(self, given: Given) -> Iterator[Problem]:
+    def check(self, given: Given, node: yaml.Node) -> Iterator[Problem]:
         if "id" not in given or self.field not in given:
             return
         own, listed = given["id"][1], given[self.field][1]
@@ -159,7 +180,7 @@ def _flag_true(flag: str) -> dict[str, Any]:
     return {"properties": {flag: {"const": True}}, "required": [flag]}
 
 
-Rule = Requires | OnlyWith | OneOf | AtLeastOne | NotStartingWith | NotOneOf | NotSelf
+Rule = Requires | OnlyWith | OneOf | AtLeastOne | Together | NotStartingWith | NotOneOf | NotSelf
 
 RULES: tuple[Rule, ...] = (
     Requires(model.Phrase, "avoid", "instead", "忌语（avoid: true）必须用 instead 给出推荐的替代说法"),
@@ -174,6 +195,11 @@ RULES: tuple[Rule, ...] = (
     ),
     NotOneOf(model.Category, "id", model.RESERVED_CATEGORY_IDS, "“{value}”已被网站本身占用，请换一个分类 id"),
     NotSelf(model.Entry, "related", "不能把自己列为相关条目"),
+    AtLeastOne(
+        model.Synonym, ("same", "words", "means"), "每一行同义词要写 same（同义词组）或 words + means（单向扩展）"
+    ),
+    OneOf(model.Synonym, ("same", "words"), "same 和 words 只能写一个：同义词组写 same，单向扩展写 words 和 means"),
+    Together(model.Synonym, ("words", "means"), "words 和 means 要一起写：缺少 {field}"),
 )
 
 

@@ -105,7 +105,7 @@ def _add_rules(definitions: dict[str, Any]) -> None:
 def library_schema() -> dict[str, Any]:
     """One schema for every library file; which shape applies follows from the top-level key."""
     definitions: dict[str, Any] = {}
-    for record in (model.Category, model.Card, model.Step, model.FileDefaults):
+    for record in (model.Category, model.Card, model.Step, model.FileDefaults, model.Synonym):
         definitions[record.__name__] = _record_schema(record)
     for kind, cls in model.ENTRY_CLASSES.items():
         definitions[cls.__name__] = _entry_schema(kind, cls)
@@ -116,17 +116,25 @@ def library_schema() -> dict[str, Any]:
     definitions["EntryFile"] = entry_file
     definitions["CategoryFile"] = _record_schema(model.CategoryFile)
     definitions["CardFile"] = _record_schema(model.CardFile)
+    definitions["SynonymFile"] = _record_schema(model.SynonymFile)
     _add_rules(definitions)
     return {
         "$schema": DRAFT,
         "title": "huashu 话术库文件",
-        "description": "scripts_library/ 中的 YAML：categories.yaml、cards.yaml 或条目文件（由 huashu schema 生成，请勿手改）",
+        "description": (
+            "scripts_library/ 中的 YAML：categories.yaml、cards.yaml、synonyms.yaml 或条目文件"
+            "（由 huashu schema 生成，请勿手改）"
+        ),
         "if": {"type": "object", "required": ["categories"]},
         "then": {"$ref": "#/definitions/CategoryFile"},
         "else": {
             "if": {"type": "object", "required": ["cards"]},
             "then": {"$ref": "#/definitions/CardFile"},
-            "else": {"$ref": "#/definitions/EntryFile"},
+            "else": {
+                "if": {"type": "object", "required": ["synonyms"]},
+                "then": {"$ref": "#/definitions/SynonymFile"},
+                "else": {"$ref": "#/definitions/EntryFile"},
+            },
         },
         "definitions": definitions,
     }

@@ -27,8 +27,8 @@ from huashu.convert import (
     unknown_field_message,
 )
 from huashu.errors import LibraryError, LibraryInvalid
-from huashu.load import CARDS_FILE, CATEGORY_FILE, LibraryFiles
-from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library
+from huashu.load import CARDS_FILE, CATEGORY_FILE, SYNONYMS_FILE, LibraryFiles
+from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Synonym, SynonymFile
 
 __all__ = ["id_problem", "validate_library"]
 
@@ -205,6 +205,7 @@ def validate_library(files: LibraryFiles) -> Library:
     categories: list[Category] = []
     entries: list[Entry] = []
     cards: list[Card] = []
+    synonyms: list[Synonym] = []
     for source in files:
         converter = _FileConverter(source.name, collector)
         name = Path(source.name).name  # root files only: nested ones are refused when loading
@@ -212,10 +213,16 @@ def validate_library(files: LibraryFiles) -> Library:
             categories.extend(converter.convert_category_file(source.root))
         elif name == CARDS_FILE:
             cards.extend(converter.convert_card_file(source.root))
+        elif name == SYNONYMS_FILE:
+            converted = converter.convert(source.root, SynonymFile, "")
+            synonyms.extend([] if converted is INVALID else converted.synonyms)
         else:
             entries.extend(converter.convert_entry_file(source.root))
     library = Library(
-        categories=_first_of_each(categories), entries=_first_of_each(entries), cards=_first_of_each(cards)
+        categories=_first_of_each(categories),
+        entries=_first_of_each(entries),
+        cards=_first_of_each(cards),
+        synonyms=synonyms,
     )
     _check_across_files(collector, library, files)
     errors = files.errors + collector.errors

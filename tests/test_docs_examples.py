@@ -52,7 +52,15 @@ def test_guide_documents_every_field_editors_can_write() -> None:
     from huashu import model
 
     guide = GUIDE.read_text(encoding="utf-8")
-    for cls in (model.Category, model.Phrase, model.Procedure, model.Faq, model.Step, model.FileDefaults):
+    for cls in (
+        model.Category,
+        model.Phrase,
+        model.Procedure,
+        model.Faq,
+        model.Step,
+        model.FileDefaults,
+        model.Synonym,
+    ):
         for f in dataclasses.fields(cls):
             if not f.metadata.get("internal"):
                 in_prose = f"`{f.name}`" in guide
