@@ -113,6 +113,7 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
     readings = readings_in_use("".join(index_char(c, folding) for c in text) for text in texts)
     syllables = sorted({r for rs in readings.values() for r in rs} | set(all_syllables()))
     syllable_ids = {s: i for i, s in enumerate(syllables)}
+    weights = _references_to(library)
     links = urls.PageLinks(use_directory_urls)
     categories = [
         {"id": c.id, "title": c.title, "url": links.link(urls.HOME_PAGE, urls.category_page(c))}
@@ -134,10 +135,47 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
             "avoid": [i for i, d in enumerate(documents) if d.avoid],
             "category": [category_ids[d.category] for d in documents],
             "title": [d.title for d in documents],
+            "channels": [_channel_bits(library.by_id.get(d.id)) if d.kind != "category" else 0 for d in documents],
+            "weight": [min(9, weights.get(d.id, 0)) if d.kind != "category" else 0 for d in documents],
         },
+        "synonyms": _synonym_table(library, folding),
         "shards": [],
     }
     return head, shards
+
+
+# Channels as bits (engine.js CHANNEL_BITS); 0: the entry serves every channel.
+CHANNEL_BITS = {"phone": 1, "chat": 2, "counter": 4}
+
+
+def _channel_bits(entry: Entry | None) -> int:
+    return sum(CHANNEL_BITS[c] for c in getattr(entry, "channels", ()))
+
+
+def _references_to(library: Library) -> dict[str, int]:
+    """How often each entry is pointed at (related lists, procedure steps, cards): the
+    entries others lead to are the ones agents need, first among equal matches."""
+    counts: dict[str, int] = {}
+    targets: list[str] = [ref for e in library.entries for ref in e.related]
+    targets += [s.phrase for e in library.entries if isinstance(e, model.Procedure) for s in e.steps if s.phrase]
+    targets += [ref for card in library.cards for ref in card.entries]
+    for target in targets:
+        counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+def _synonym_table(library: Library, folding: dict[str, str]) -> list[list]:
+    """Each synonym word, folded as the index folds text, with the words it also finds."""
+    table: dict[str, list[str]] = {}
+
+    def fold(word: str) -> str:
+        return "".join(index_char(c, folding) for c in word if not c.isspace())
+
+    for synonym in library.synonyms:
+        for word, others in synonym.expansions():
+            found = table.setdefault(fold(word), [])
+            found += [fold(o) for o in others if fold(o) not in found and fold(o) != fold(word)]
+    return [[word, others] for word, others in sorted(table.items()) if others]
 
 
 # What a result of each kind is called in the search panel.

@@ -30,7 +30,34 @@
   // Grades: lower is better. Exact characters, then full syllables, then
   // initials and unfinished syllables, then accent confusions, then typos.
   var GRADE_EXACT = 1, GRADE_SYLLABLE = 2, GRADE_PREFIX = 3, GRADE_FUZZY = 4, GRADE_TYPO = 5;
-  var FIELD_TITLE = 0, FIELD_KEYWORD = 1, FIELD_SAY = 2, FIELD_OTHER = 3;
+  // Fields, best first: what the result shows (title, words to say, guidance) before
+  // what only search sees (tags, aliases, the category's name).
+  var FIELD_TITLE = 0, FIELD_SAY = 1, FIELD_OTHER = 2, FIELD_KEYWORD = 3;
+  // How much a term found in each field counts in the relaxed tier.
+  var FIELD_WEIGHT = [3, 2, 1.5, 1];
+  // Score layout (lower is better): tier, then forbidden wording, then the match itself.
+  // Multiples of 4e12, so the classes packed below (scattered, fuzzy) stay readable.
+  var TIER = 1e14, AVOID_PENALTY = 4e13;
+  var TIER_LITERAL = 0, TIER_SYNONYM = 1, TIER_PARTIAL = 2;
+  // Bounds that keep every query, however long, to a few milliseconds.
+  var MAX_QUERY = 200, MAX_TERMS = 8, MAX_TYPO_RUN = 12, MAX_RELAXED_TERMS = 24, MAX_REWRITES = 8;
+  // A partial match must cover at least this share of what the query says (weighted by rarity).
+  var MIN_COVERAGE = 0.3;
+  // A term in more than this share of entries is common: matching only such terms is no match.
+  var COMMON_SHARE = 0.2;
+  // A forbidden phrase ranks with recommended ones only when the query is most of its wording.
+  var OWN_WORDING = 0.6;
+  // Question and filler words dropped when the query is read as terms: how agents ask, not
+  // what they ask about. Negations and modal words (不, 没, 能, 要) are never dropped.
+  // Single characters are dropped only where typed as characters, never as pinyin.
+  var FILLERS = ["怎么办", "怎么样", "怎么做", "怎么", "如何", "什么是", "是什么", "为什么", "什么", "请问",
+    "一下", "应该", "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "了", "的"];
+  // Digits and Chinese numerals are the same number: 3声 finds 三声.
+  var NUMERALS = { "0": "零", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八",
+    "9": "九" };
+  var PUNCTUATION = /[\p{P}\p{S}]/gu;
+  // Channels as bits in the index (huashu.search_index.CHANNEL_BITS); 0: every channel.
+  var CHANNEL_BITS = { phone: 1, chat: 2, counter: 4 };
   var KIND_NAMES = { p: "phrase", r: "procedure", f: "faq", c: "category" };
   // Pairs a pinyin IME's 模糊音 setting treats as the same sound.
   var FUZZY_INITIALS = [["zh", "z"], ["ch", "c"], ["sh", "s"], ["n", "l"], ["h", "f"], ["r", "l"]];
@@ -173,6 +200,18 @@
     this.unitCache = new Map();
     this.fuzzyCache = new Map();
     this.segmentationCache = new Map();
+    this.numeralTwin = {};
+    for (var digit in NUMERALS) { this.numeralTwin[digit] = NUMERALS[digit]; this.numeralTwin[NUMERALS[digit]] = digit; }
+    this.numeralTwin["两"] = "2";
+    // Synonyms: folded word -> the words it also finds; longest words first for rewriting.
+    this.synonyms = new Map();
+    (head.synonyms || []).forEach(function (pair) { self.synonyms.set(pair[0], pair[1]); });
+    this.synonymWords = Array.from(this.synonyms.keys()).sort(function (a, b) { return b.length - a.length; });
+    this.channels = docs.channels || null;
+    this.weight = docs.weight || null;
+    this.fillerIds = FILLERS.map(function (word) {
+      return Array.prototype.map.call(word, function (c) { return self.charId(c); });
+    });
     this.best = new Float64Array(this.docCount);
     this.bestPos = new Int32Array(this.docCount);
     this.bestIndex = new Int32Array(this.docCount);
@@ -186,11 +225,11 @@
 
   Engine.prototype.addShard = function (shard) {
     var segments = [];
-    for (var i = 0; i < shard.docs.length; i++) {
+    for (var i = 0, j; i < shard.docs.length; i++) {
       var doc = shard.start + i, record = shard.docs[i];
       this.say[doc] = record[1];
-      segments.push([doc, FIELD_KEYWORD, -1, record[0].join(" ")]);
-      for (var j = 0; j < record[1].length; j++) segments.push([doc, FIELD_SAY, j, record[1][j]]);
+      for (j = 0; j < record[0].length; j++) segments.push([doc, FIELD_KEYWORD, -1, record[0][j]]);
+      for (j = 0; j < record[1].length; j++) segments.push([doc, FIELD_SAY, j, record[1][j]]);
       for (j = 0; j < record[2].length; j++) segments.push([doc, FIELD_OTHER, -1, record[2][j]]);
     }
     this.indexes.push(new TextIndex(this, segments));
@@ -272,6 +311,8 @@
     var unit = this.unit("=" + ch, function (grades) {
       var id = this.charId(ch);
       if (id) grades.set(id, GRADE_EXACT);
+      var same = this.numeralTwin[ch];
+      if (same && this.charId(same)) grades.set(this.charId(same), GRADE_SYLLABLE);
     });
     // A lone latin letter is no word: "kpi" may be looked for scattered, "k" not.
     unit.strong = !/[a-z]/.test(ch);
@@ -420,7 +461,9 @@
     var tokens = this.tokenize(query), plans = [], seen = new Set(), self = this;
     var letters = "abcdefghijklmnopqrstuvwxyz";
     tokens.forEach(function (token, t) {
-      if (!token.latin || token.latin.replace(/\|/g, "").length < 3) return;
+      var typed = token.latin ? token.latin.replace(/\|/g, "").length : 0;
+      // A typo is looked for in a word being typed, not in a sentence of pinyin.
+      if (typed < 3 || typed > MAX_TYPO_RUN || tokens.length > MAX_TERMS) return;
       // A run that reads as whole syllables is no typo, and one with no whole
       // syllable at all is initials ("tscl"): only a mix suggests a broken syllable.
       var reading = self.segmentations(token.latin, GRADE_SYLLABLE)[0];
@@ -464,6 +507,7 @@
   Engine.prototype.beginQuery = function () {
     this.generation++;
     this.touched = [];
+    this.tierOffset = 0;
   };
 
   Engine.prototype.offer = function (doc, score, indexNumber, pos) {
@@ -503,9 +547,10 @@
           if (g > grade) grade = g;
         }
         if (k < n) continue;
-        var seg = segOf[start], doc = segDoc[seg];
-        this.offer(doc, score(grade >= GRADE_FUZZY ? 1 : 0, 0, segField[seg], grade, titleLength[doc], start - segStart[seg]),
-          indexNumber, start);
+        var seg = segOf[start], doc = segDoc[seg], field = segField[seg];
+        var penalty = this.avoid[doc] && !(field === FIELD_TITLE && n >= OWN_WORDING * titleLength[doc]) ? AVOID_PENALTY : 0;
+        this.offer(doc, this.tierOffset + penalty + this.centrality(doc) +
+          score(grade >= GRADE_FUZZY ? 1 : 0, 0, field, grade, titleLength[doc], start - segStart[seg]), indexNumber, start);
       }
     }
   };
@@ -537,7 +582,8 @@
     }
     found.forEach(function (v, doc) {
       var field = index.segField[index.segOf[v[1]]];
-      self.offer(doc, score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, field, v[0], self.titleLength[doc], 0), indexNumber, v[1]);
+      self.offer(doc, self.tierOffset + (self.avoid[doc] ? AVOID_PENALTY : 0) + self.centrality(doc) +
+        score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, field, v[0], self.titleLength[doc], 0), indexNumber, v[1]);
     });
   };
 
@@ -550,24 +596,25 @@
         if (scattered) this.matchScattered(plans[p], x);
         else this.matchContiguous(plans[p], x);
       }
-      if (x === 0 && !scattered && limit && this.countBelow(score(0, 0, FIELD_KEYWORD, 0, 0, 0), kinds) >= limit) return;
+      if (x === 0 && !scattered && limit && this.countBelow(this.tierOffset + score(0, 0, FIELD_SAY, 0, 0, 0), kinds) >= limit) return;
     }
   };
 
-  Engine.prototype.countBelow = function (bound, kinds) {
-    var codes = this.head.docs.kind, n = 0;
+  // `allowed`: null, or a test on a document number (see filterFor).
+  Engine.prototype.countBelow = function (bound, allowed) {
+    var n = 0;
     for (var i = 0; i < this.touched.length; i++) {
       var doc = this.touched[i];
-      if (this.best[doc] < bound && (!kinds || kinds[KIND_NAMES[codes[doc]]])) n++;
+      if (this.best[doc] < bound && (!allowed || allowed(doc))) n++;
     }
     return n;
   };
 
-  Engine.prototype.top = function (limit, kinds) {
-    var kindCodes = this.head.docs.kind, best = this.best, picked = [];
+  Engine.prototype.top = function (limit, allowed) {
+    var best = this.best, picked = [];
     for (var i = 0; i < this.touched.length; i++) {
       var doc = this.touched[i];
-      if (kinds && !kinds[KIND_NAMES[kindCodes[doc]]]) continue;
+      if (allowed && !allowed(doc)) continue;
       var s = best[doc];
       if (picked.length === limit && s >= best[picked[limit - 1]]) continue;
       var at = picked.length;
@@ -615,15 +662,33 @@
     return found;
   };
 
-  // options: {limit, kinds: {phrase: true, ...}}
+  // Entries other entries point at (related, steps, cards) are the ones agents need:
+  // among equal matches they come first. A tie-break below every other part of the score.
+  Engine.prototype.centrality = function (doc) {
+    return this.weight ? (9 - this.weight[doc]) * 1e8 : 0;
+  };
+
+  // The query as searched: at most MAX_QUERY characters; punctuation and symbols
+  // (including an IME's syllable separator, tou'su) are spaces.
+  function normalizeQuery(query) {
+    return String(query || "").slice(0, MAX_QUERY).replace(PUNCTUATION, " ").replace(/\s+/g, " ").trim();
+  }
+
+  // options: {limit, kinds: {phrase: true, ...}, channel: "phone" | "chat" | "counter"}
+  // Results in rank order, each {id, kind, title, text, url, category, avoid, channels,
+  // match: "all" | "partial", highlights}. Three tiers, each only when the one before
+  // found fewer than `limit`: the query as typed (every character, in order or as
+  // separate words); the query with editors' synonyms in place of the words they
+  // name; and the query read as terms that entries cover in part ("partial").
   Engine.prototype.search = function (query, options) {
     options = options || {};
-    var limit = options.limit || 10, kinds = options.kinds || null;
+    var limit = options.limit || 10, kinds = this.filterFor(options);
+    query = normalizeQuery(query);
     this.beginQuery();
     var plans = this.plans(query);
     if (!plans.length) return [];
     this.collect(plans, false, limit, kinds);
-    var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean);
+    var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean).slice(0, MAX_TERMS);
     if (this.countBelow(Infinity, kinds) < limit) {
       if (terms.length > 1) {
         var direct = this.snapshot(), together = this.matchTerms(terms);
@@ -640,10 +705,176 @@
       this.collect(typos, false, 0, null);
       markWith = markWith.concat(typos);
     }
+    var rewrites = this.countBelow(Infinity, kinds) < limit ? this.rewrites(query) : [];
+    if (rewrites.length) {
+      this.tierOffset = TIER * TIER_SYNONYM;
+      for (var r = 0; r < rewrites.length; r++) {
+        var rewritten = this.plans(rewrites[r]);
+        this.collect(rewritten, false, 0, null);
+        markWith = markWith.concat(rewritten);
+      }
+      this.tierOffset = 0;
+    }
+    if (this.countBelow(Infinity, kinds) < limit) markWith = markWith.concat(this.relaxed([query].concat(rewrites)));
     var self = this;
     return this.top(limit, kinds).map(function (doc) {
       return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], markWith);
     });
+  };
+
+  // The closest entries to a query that found nothing: the partial tier with no
+  // threshold, and for typed pinyin the title of the closest entry as a suggestion.
+  Engine.prototype.nearest = function (query, options) {
+    options = options || {};
+    var limit = options.limit || 5, allowed = this.filterFor(options);
+    query = normalizeQuery(query);
+    this.beginQuery();
+    var marks = this.relaxed([query].concat(this.rewrites(query)), { minCoverage: 0, commonShare: 1 });
+    var self = this, picked = this.top(limit, allowed);
+    var results = picked.map(function (doc) { return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], marks); });
+    var latin = /[a-z]/i.test(query) && !/[\u3400-\u9fff]/.test(query);
+    return { results: results, didYouMean: latin && results.length ? results[0].title : "" };
+  };
+
+  // Which documents a search may return: by kind and by channel (an entry written for no
+  // channel in particular serves them all), as a test on a document number.
+  Engine.prototype.filterFor = function (options) {
+    var kinds = options.kinds || null, channel = CHANNEL_BITS[options.channel] || 0;
+    if (!kinds && !channel) return null;
+    var codes = this.head.docs.kind, channels = this.channels;
+    return function (doc) {
+      if (kinds && !kinds[KIND_NAMES[codes[doc]]]) return false;
+      return !channel || !channels || !channels[doc] || (channels[doc] & channel) !== 0;
+    };
+  };
+
+  // The query with one synonym in place of a word it contains, for each synonym the
+  // library's editors listed (synonyms.yaml): the longest words first, a few at most.
+  Engine.prototype.rewrites = function (query) {
+    if (!this.synonymWords.length) return [];
+    var folded = "", out = [], i;
+    for (i = 0; i < query.length; i++) folded += this.folder.fold(query[i]);
+    for (var w = 0; w < this.synonymWords.length && out.length < MAX_REWRITES; w++) {
+      var word = this.synonymWords[w], at = folded.indexOf(word);
+      if (at < 0) continue;
+      var alternatives = this.synonyms.get(word);
+      for (i = 0; i < alternatives.length && out.length < MAX_REWRITES; i++) {
+        out.push(folded.slice(0, at) + " " + alternatives[i] + " " + folded.slice(at + word.length));
+      }
+    }
+    return out.map(function (q) { return q.replace(/\s+/g, " ").trim(); });
+  };
+
+  // --- the relaxed tier: the query as terms, ranked by how much of it an entry covers ------
+
+  // The query's units (its best reading) in runs between the fillers that were dropped.
+  Engine.prototype.termRuns = function (query) {
+    var plans = this.plans(query);
+    if (!plans.length) return [];
+    var units = plans[0].units, keep = new Uint8Array(units.length).fill(1), f, i, k;
+    for (f = 0; f < this.fillerIds.length; f++) {
+      var ids = this.fillerIds[f], n = ids.length;
+      if (ids.indexOf(0) >= 0) continue;
+      for (i = 0; i + n <= units.length; i++) {
+        for (k = 0; k < n; k++) {
+          var unit = units[i + k];
+          // a one-character filler only where the character itself was typed
+          if (!keep[i + k] || !unit.mask[ids[k]] || (n === 1 && unit.key[0] !== "=")) break;
+        }
+        if (k === n) for (k = 0; k < n; k++) keep[i + k] = 0;
+      }
+    }
+    var runs = [], run = [];
+    for (i = 0; i < units.length; i++) {
+      if (keep[i] && units[i].chars.length) run.push(units[i]);
+      else { if (run.length) runs.push(run); run = []; }
+    }
+    if (run.length) runs.push(run);
+    return runs;
+  };
+
+  // Terms: every two neighbouring units of a run; a run of one hanzi on its own.
+  Engine.prototype.terms = function (runs) {
+    var terms = [], seen = new Set();
+    runs.forEach(function (run) {
+      var pieces = run.length === 1 ? (run[0].strong && run[0].key[0] === "=" ? [[run[0]]] : []) : [];
+      for (var i = 0; i + 1 < run.length; i++) pieces.push([run[i], run[i + 1]]);
+      pieces.forEach(function (units) {
+        var key = units.map(function (u) { return u.key; }).join("\u0001");
+        if (!seen.has(key)) { seen.add(key); terms.push({ units: units }); }
+      });
+    });
+    return terms;
+  };
+
+  // Every document holding `term`, with the best field it is found in and where.
+  // Returns a Map doc -> [fieldWeight, indexNumber, position].
+  Engine.prototype.termDocs = function (term) {
+    var found = new Map(), a = term.units[0], b = term.units[1];
+    for (var x = 0; x < this.indexes.length; x++) {
+      var index = this.indexes[x], text = index.text, post = index.post, start = index.postStart;
+      var chars = a.chars;
+      for (var c = 0; c < chars.length; c++) {
+        for (var p = start[chars[c]]; p < start[chars[c] + 1]; p++) {
+          var pos = post[p];
+          if (b && !b.mask[text[pos + 1]]) continue;
+          var seg = index.segOf[pos], doc = index.segDoc[seg], weight = FIELD_WEIGHT[index.segField[seg]];
+          var before = found.get(doc);
+          if (!before || before[0] < weight) found.set(doc, [weight, x, pos]);
+        }
+      }
+    }
+    return found;
+  };
+
+  // The partial tier: each query (the query and its synonym rewrites) as terms; an
+  // entry scores the share of the terms it holds, each weighted by how rare it is in
+  // the library (BM25's idf) and by where it is found (title, words, guidance, hidden).
+  // Returns the plans its matches are highlighted with.
+  // bounds: {minCoverage, commonShare}, MIN_COVERAGE and COMMON_SHARE unless given.
+  Engine.prototype.relaxed = function (queries, bounds) {
+    var marks = [], self = this, total = this.docCount;
+    var minCoverage = bounds ? bounds.minCoverage : MIN_COVERAGE, commonShare = bounds ? bounds.commonShare : COMMON_SHARE;
+    queries.forEach(function (query, q) {
+      var terms = self.terms(self.termRuns(query));
+      if (terms.length < 1) return;
+      // Long queries: the rarest terms say the most, and bound the work.
+      terms.forEach(function (term) { term.cost = self.indexes.reduce(function (sum, index) {
+        return sum + index.occurrences(term.units[0]); }, 0); });
+      if (terms.length > MAX_RELAXED_TERMS) {
+        terms.sort(function (x, y) { return x.cost - y.cost; });
+        terms.length = MAX_RELAXED_TERMS;
+      }
+      var sum = new Map(), weightSum = 0;
+      terms.forEach(function (term) {
+        var docs = self.termDocs(term), df = docs.size;
+        // A pair of characters the library never writes says nothing about any entry
+        // (often two words' edges, 态度太差: 度太): it does not count against coverage.
+        if (!df) return;
+        var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total;
+        weightSum += idf;
+        docs.forEach(function (hit, doc) {
+          var acc = sum.get(doc);
+          if (!acc) sum.set(doc, acc = { covered: 0, quality: 0, best: 0, index: 0, pos: 0, telling: false });
+          acc.telling = acc.telling || telling;
+          acc.covered += idf;
+          acc.quality += idf * hit[0];
+          if (idf * hit[0] > acc.best) { acc.best = idf * hit[0]; acc.index = hit[1]; acc.pos = hit[2]; }
+        });
+        marks.push(term);
+      });
+      if (!weightSum) return;
+      sum.forEach(function (acc, doc) {
+        var coverage = acc.covered / weightSum;
+        // Holding only words most entries hold (客户, 您好) is no match.
+        if (coverage < minCoverage || !acc.telling) return;
+        var quality = acc.quality / (weightSum * FIELD_WEIGHT[0]);
+        self.offer(doc, TIER * TIER_PARTIAL + (self.avoid[doc] ? AVOID_PENALTY : 0) +
+          Math.round((1 - coverage) * 999) * 1e9 + Math.round((1 - quality) * 999) * 1e6 + (q ? 5e5 : 0) +
+          self.centrality(doc) / 1e5 + Math.min(self.titleLength[doc], 99), acc.index, acc.pos);
+      });
+    });
+    return marks;
   };
 
   // --- results --------------------------------------------------------------------
@@ -695,8 +926,16 @@
       url: docs.kind[doc] === "c" ? category.url : category.url + "#" + docs.id[doc],
       category: category.title,
       avoid: !!this.avoid[doc],
+      channels: this.channelNames(doc),
+      match: match && this.stamp[doc] === this.generation && this.best[doc] >= TIER * TIER_PARTIAL ? "partial" : "all",
       highlights: { title: this.marks(docs.title[doc], plans), text: this.marks(text, plans) },
     };
+  };
+
+  Engine.prototype.channelNames = function (doc) {
+    var bits = this.channels ? this.channels[doc] : 0, names = [];
+    for (var name in CHANNEL_BITS) if (bits & CHANNEL_BITS[name]) names.push(name);
+    return names;
   };
 
   Engine.prototype.byId = function (id) {

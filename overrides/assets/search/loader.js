@@ -133,6 +133,13 @@
     if (!engine) return [];
     return engine.search(String(query || ""), options).map(absolute);
   };
+  // When a search finds nothing: the entries sharing the most with the query however
+  // little ({results, didYouMean}), so the panel never ends in a bare "not found".
+  api.nearest = function (query, options) {
+    if (!engine) return { results: [], didYouMean: "" };
+    var found = engine.nearest(String(query || ""), options);
+    return { results: found.results.map(absolute), didYouMean: found.didYouMean };
+  };
   api.entry = function (id) {
     var result = engine && engine.byId(id);
     return result ? absolute(result) : null;
