@@ -45,13 +45,20 @@
   var MIN_COVERAGE = 0.3;
   // A term in more than this share of entries is common: matching only such terms is no match.
   var COMMON_SHARE = 0.2;
+  var UNSEEN_WEIGHT = 0.5;
   // A forbidden phrase ranks with recommended ones only when the query is most of its wording.
   var OWN_WORDING = 0.6;
   // Question and filler words dropped when the query is read as terms: how agents ask, not
   // what they ask about. Negations and modal words (不, 没, 能, 要) are never dropped.
   // Single characters are dropped only where typed as characters, never as pinyin.
   var FILLERS = ["怎么办", "怎么样", "怎么做", "怎么", "如何", "什么是", "是什么", "为什么", "什么", "请问",
-    "一下", "应该", "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "了", "的"];
+    "一下", "应该"];
+  // Who the query is about, as agents describe a call (客户要退款, 你们态度太差): the
+  // situation is in the rest. Dropped from the partial tier's terms only.
+  var CONTEXT_WORDS = ["客户", "顾客", "用户", "你们", "我们", "他们"];
+  // Particles that end a question or a sentence (退款了吗): dropped only at its end,
+  // where they cannot be part of a word (了解, 目的).
+  var FINAL_PARTICLES = /[吗呢吧啊呀嘛哦了的]+$/;
   // Digits and Chinese numerals are the same number: 3声 finds 三声.
   var NUMERALS = { "0": "零", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八",
     "9": "九" };
@@ -209,7 +216,7 @@
     this.synonymWords = Array.from(this.synonyms.keys()).sort(function (a, b) { return b.length - a.length; });
     this.channels = docs.channels || null;
     this.weight = docs.weight || null;
-    this.fillerIds = FILLERS.map(function (word) {
+    this.fillerIds = FILLERS.concat(CONTEXT_WORDS).map(function (word) {
       return Array.prototype.map.call(word, function (c) { return self.charId(c); });
     });
     this.best = new Float64Array(this.docCount);
@@ -696,7 +703,9 @@
         this.beginQuery();
         this.reoffer(together);
         this.reoffer(direct);
-      } else {
+      } else if (/[a-z]/i.test(query)) {
+        // Pinyin syllables each somewhere in an entry. Typed characters scattered over
+        // an entry are left to the partial tier, which weighs which of them matter.
         this.collect(plans, true, 0, null);
       }
     }
@@ -751,9 +760,11 @@
   // The query with one synonym in place of a word it contains, for each synonym the
   // library's editors listed (synonyms.yaml): the longest words first, a few at most.
   Engine.prototype.rewrites = function (query) {
-    if (!this.synonymWords.length) return [];
     var folded = "", out = [], i;
     for (i = 0; i < query.length; i++) folded += this.folder.fold(query[i]);
+    // The question without its question words (什么是首问负责制 → 首问负责制): searched as typed.
+    var core = this.withoutFillers(folded);
+    if (core && core !== folded) { out.push(core); folded = core; }
     for (var w = 0; w < this.synonymWords.length && out.length < MAX_REWRITES; w++) {
       var word = this.synonymWords[w], at = folded.indexOf(word);
       if (at < 0) continue;
@@ -765,22 +776,25 @@
     return out.map(function (q) { return q.replace(/\s+/g, " ").trim(); });
   };
 
+  // The query without question and filler words (hanzi as typed; pinyin ones are dropped by termRuns).
+  Engine.prototype.withoutFillers = function (query) {
+    var out = query;
+    for (var f = 0; f < FILLERS.length; f++) out = out.split(FILLERS[f]).join(" ");
+    return out.replace(FINAL_PARTICLES, "").replace(/\s+/g, " ").trim();
+  };
+
   // --- the relaxed tier: the query as terms, ranked by how much of it an entry covers ------
 
   // The query's units (its best reading) in runs between the fillers that were dropped.
   Engine.prototype.termRuns = function (query) {
-    var plans = this.plans(query);
+    var plans = this.plans(normalizeQuery(query).replace(FINAL_PARTICLES, ""));
     if (!plans.length) return [];
     var units = plans[0].units, keep = new Uint8Array(units.length).fill(1), f, i, k;
     for (f = 0; f < this.fillerIds.length; f++) {
       var ids = this.fillerIds[f], n = ids.length;
       if (ids.indexOf(0) >= 0) continue;
       for (i = 0; i + n <= units.length; i++) {
-        for (k = 0; k < n; k++) {
-          var unit = units[i + k];
-          // a one-character filler only where the character itself was typed
-          if (!keep[i + k] || !unit.mask[ids[k]] || (n === 1 && unit.key[0] !== "=")) break;
-        }
+        for (k = 0; k < n && keep[i + k] && units[i + k].mask[ids[k]]; k++);
         if (k === n) for (k = 0; k < n; k++) keep[i + k] = 0;
       }
     }
@@ -848,10 +862,10 @@
       var sum = new Map(), weightSum = 0;
       terms.forEach(function (term) {
         var docs = self.termDocs(term), df = docs.size;
-        // A pair of characters the library never writes says nothing about any entry
-        // (often two words' edges, 态度太差: 度太): it does not count against coverage.
-        if (!df) return;
         var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total;
+        // A pair of characters the library never writes is often two words' edges
+        // (态度太差: 度太), sometimes the word that matters (赔钱): it counts, but less.
+        if (!df) { weightSum += UNSEEN_WEIGHT * idf; return; }
         weightSum += idf;
         docs.forEach(function (hit, doc) {
           var acc = sum.get(doc);
