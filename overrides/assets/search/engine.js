@@ -428,7 +428,7 @@
       return {
         cost: path.cost,
         // Whole syllables only, the last one possibly still being typed.
-        whole: path.units.every(function (u, k) { return u[2] === 1 || (k === last && u[2] === 1.1); }),
+        whole: path.units.every(function (u, k) { return u[2] === 1 || (k === last && (u[2] === 1.1 || u[2] === 1.2)); }),
         syllables: path.units.filter(function (u) { return u[2] === 1; }).length,
         units: path.units.map(function (u) { return self.pinyinUnit(u[0], u[1], grade); }),
       };
@@ -821,72 +821,110 @@
     return terms;
   };
 
-  // Every document holding `term`, with the best field it is found in and where.
-  // Returns a Map doc -> [fieldWeight, indexNumber, position].
-  Engine.prototype.termDocs = function (term) {
-    var found = new Map(), a = term.units[0], b = term.units[1];
+  // Scratch arrays for the partial tier, one slot per document, reused across queries.
+  Engine.prototype.scratch = function () {
+    if (!this.relaxedBuffers) {
+      var n = this.docCount;
+      this.relaxedBuffers = {
+        termStamp: new Int32Array(n), termWeight: new Float64Array(n), termIndex: new Int32Array(n),
+        termPos: new Int32Array(n), termGeneration: 0,
+        covered: new Float64Array(n), quality: new Float64Array(n), best: new Float64Array(n),
+        bestIndex: new Int32Array(n), bestPos: new Int32Array(n), telling: new Uint8Array(n),
+        seen: new Int32Array(n), seenGeneration: 0,
+      };
+    }
+    return this.relaxedBuffers;
+  };
+
+  // Every document holding `term` (its first unit followed by its second), each with
+  // the best field it is found in and where; the documents are returned in a list.
+  // Scans the postings of whichever unit is rarer.
+  Engine.prototype.termDocs = function (term, buffers) {
+    var docs = [], a = term.units[0], b = term.units[1], generation = ++buffers.termGeneration;
+    var stamp = buffers.termStamp, weights = buffers.termWeight;
     for (var x = 0; x < this.indexes.length; x++) {
       var index = this.indexes[x], text = index.text, post = index.post, start = index.postStart;
-      var chars = a.chars;
+      var segOf = index.segOf, segDoc = index.segDoc, segField = index.segField;
+      var anchorFirst = !b || index.occurrences(a) <= index.occurrences(b);
+      var anchor = anchorFirst ? a : b, other = anchorFirst ? b : a, step = anchorFirst ? 1 : -1;
+      var chars = anchor.chars;
       for (var c = 0; c < chars.length; c++) {
-        for (var p = start[chars[c]]; p < start[chars[c] + 1]; p++) {
+        for (var p = start[chars[c]], end = start[chars[c] + 1]; p < end; p++) {
           var pos = post[p];
-          if (b && !b.mask[text[pos + 1]]) continue;
-          var seg = index.segOf[pos], doc = index.segDoc[seg], weight = FIELD_WEIGHT[index.segField[seg]];
-          var before = found.get(doc);
-          if (!before || before[0] < weight) found.set(doc, [weight, x, pos]);
+          if (other && !other.mask[text[pos + step]]) continue;
+          var at = anchorFirst ? pos : pos - 1, seg = segOf[at], doc = segDoc[seg], weight = FIELD_WEIGHT[segField[seg]];
+          if (stamp[doc] !== generation) {
+            stamp[doc] = generation;
+            weights[doc] = -1;
+            docs.push(doc);
+          }
+          if (weight > weights[doc]) {
+            weights[doc] = weight;
+            buffers.termIndex[doc] = x;
+            buffers.termPos[doc] = at;
+          }
         }
       }
     }
-    return found;
+    return docs;
   };
 
-  // The partial tier: each query (the query and its synonym rewrites) as terms; an
-  // entry scores the share of the terms it holds, each weighted by how rare it is in
-  // the library (BM25's idf) and by where it is found (title, words, guidance, hidden).
-  // Returns the plans its matches are highlighted with.
+  // The partial tier: each query (the query and its rewrites) as terms; an entry
+  // scores the share of the terms it holds, each weighted by how rare it is in the
+  // library (BM25's idf) and by where it is found (title, words, guidance, hidden).
   // bounds: {minCoverage, commonShare}, MIN_COVERAGE and COMMON_SHARE unless given.
+  // Returns the terms, to highlight matches with.
   Engine.prototype.relaxed = function (queries, bounds) {
-    var marks = [], self = this, total = this.docCount;
+    var marks = [], self = this, total = this.docCount, buffers = this.scratch();
     var minCoverage = bounds ? bounds.minCoverage : MIN_COVERAGE, commonShare = bounds ? bounds.commonShare : COMMON_SHARE;
     queries.forEach(function (query, q) {
       var terms = self.terms(self.termRuns(query));
-      if (terms.length < 1) return;
+      if (!terms.length) return;
       // Long queries: the rarest terms say the most, and bound the work.
-      terms.forEach(function (term) { term.cost = self.indexes.reduce(function (sum, index) {
-        return sum + index.occurrences(term.units[0]); }, 0); });
       if (terms.length > MAX_RELAXED_TERMS) {
+        terms.forEach(function (term) {
+          term.cost = self.indexes.reduce(function (sum, index) { return sum + index.occurrences(term.units[0]); }, 0);
+        });
         terms.sort(function (x, y) { return x.cost - y.cost; });
         terms.length = MAX_RELAXED_TERMS;
       }
-      var sum = new Map(), weightSum = 0;
+      var generation = ++buffers.seenGeneration, touched = [], weightSum = 0;
       terms.forEach(function (term) {
-        var docs = self.termDocs(term), df = docs.size;
-        var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total;
+        var docs = self.termDocs(term, buffers), df = docs.length;
+        var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total ? 1 : 0;
         // A pair of characters the library never writes is often two words' edges
         // (态度太差: 度太), sometimes the word that matters (赔钱): it counts, but less.
         if (!df) { weightSum += UNSEEN_WEIGHT * idf; return; }
         weightSum += idf;
-        docs.forEach(function (hit, doc) {
-          var acc = sum.get(doc);
-          if (!acc) sum.set(doc, acc = { covered: 0, quality: 0, best: 0, index: 0, pos: 0, telling: false });
-          acc.telling = acc.telling || telling;
-          acc.covered += idf;
-          acc.quality += idf * hit[0];
-          if (idf * hit[0] > acc.best) { acc.best = idf * hit[0]; acc.index = hit[1]; acc.pos = hit[2]; }
-        });
         marks.push(term);
+        for (var i = 0; i < df; i++) {
+          var doc = docs[i], weighted = idf * buffers.termWeight[doc];
+          if (buffers.seen[doc] !== generation) {
+            buffers.seen[doc] = generation;
+            buffers.covered[doc] = buffers.quality[doc] = buffers.best[doc] = 0;
+            buffers.telling[doc] = 0;
+            touched.push(doc);
+          }
+          buffers.covered[doc] += idf;
+          buffers.quality[doc] += weighted;
+          buffers.telling[doc] |= telling;
+          if (weighted > buffers.best[doc]) {
+            buffers.best[doc] = weighted;
+            buffers.bestIndex[doc] = buffers.termIndex[doc];
+            buffers.bestPos[doc] = buffers.termPos[doc];
+          }
+        }
       });
       if (!weightSum) return;
-      sum.forEach(function (acc, doc) {
-        var coverage = acc.covered / weightSum;
+      for (var t = 0; t < touched.length; t++) {
+        var doc = touched[t], coverage = buffers.covered[doc] / weightSum;
         // Holding only words most entries hold (客户, 您好) is no match.
-        if (coverage < minCoverage || !acc.telling) return;
-        var quality = acc.quality / (weightSum * FIELD_WEIGHT[0]);
+        if (coverage < minCoverage || !buffers.telling[doc]) continue;
+        var quality = buffers.quality[doc] / (weightSum * FIELD_WEIGHT[0]);
         self.offer(doc, TIER * TIER_PARTIAL + (self.avoid[doc] ? AVOID_PENALTY : 0) +
           Math.round((1 - coverage) * 999) * 1e9 + Math.round((1 - quality) * 999) * 1e6 + (q ? 5e5 : 0) +
-          self.centrality(doc) / 1e5 + Math.min(self.titleLength[doc], 99), acc.index, acc.pos);
-      });
+          self.centrality(doc) / 1e5 + Math.min(self.titleLength[doc], 99), buffers.bestIndex[doc], buffers.bestPos[doc]);
+      }
     });
     return marks;
   };
