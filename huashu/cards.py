@@ -40,6 +40,11 @@ SAFETY = 1.12
 PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")
 
 
+# How printed cards mark forbidden wording and what to say instead (legible in black and white).
+FORBIDDEN_MARK = "✗ 不要说："
+ALTERNATIVE_MARK = "✓ 改说："
+
+
 @dataclass(frozen=True)
 class Block:
     """One unit a card can be split between: a phrase, a step, a question."""
@@ -99,7 +104,7 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
     """What a card prints of an entry: the texts the model marks for cards, in reading order.
 
     One block per entry, or one per step for records in a list (numbered). Forbidden
-    wording is printed "✗", and in a forbidden phrase the alternative "✓".
+    wording is printed "✗ 不要说", and what to say instead "✓ 改说", wherever it is quoted.
     """
     avoid = model.is_forbidden(entry)
     grouped: dict[int | None, list[str]] = {}
@@ -108,9 +113,9 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
             continue
         line = text.card.lstrip("+").format(text.text)
         if text.role is Role.FORBIDDEN:
-            line = f"✗ {line}"
-        elif avoid and text.role is Role.SAY:
-            line = f"✓ {line}"
+            line = f"{FORBIDDEN_MARK}{line}"
+        elif text.alternative:
+            line = f"{ALTERNATIVE_MARK}{line}"
         lines = grouped.setdefault(text.step, [])
         if text.card.startswith("+") and lines:
             lines[0] += line

@@ -42,7 +42,15 @@ _ID_RE = re.compile(model.ID_PATTERN)
 _CONTROL = re.compile(f"[{model.CONTROL_CHARACTERS}]")
 # Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
-_ID_TYPES = (model.EntryId, model.CategoryId, model.EntryRef, model.PhraseRef, model.CategoryRef, model.CardId)
+_ID_TYPES = (
+    model.EntryId,
+    model.CategoryId,
+    model.EntryRef,
+    model.PhraseRef,
+    model.AvoidRef,
+    model.CategoryRef,
+    model.CardId,
+)
 
 
 @dataclass
@@ -53,6 +61,8 @@ class Mention:
     origin: Origin
     path: str
     expect_kind: str | None = None
+    # For a phrase reference: True, it must be forbidden wording; False, it must not be.
+    expect_avoid: bool | None = None
 
 
 @dataclass
@@ -161,8 +171,9 @@ class Converter:
         if problem:
             return self.error(node, path, problem)
         mention = Mention(value, self.origin(node), path)
-        if hint in (model.EntryRef, model.PhraseRef):
-            mention.expect_kind = "phrase" if hint is model.PhraseRef else None
+        if hint in (model.EntryRef, model.PhraseRef, model.AvoidRef):
+            mention.expect_kind = None if hint is model.EntryRef else "phrase"
+            mention.expect_avoid = {model.PhraseRef: False, model.AvoidRef: True}.get(hint)
             self.out.references.append(mention)
         if hint is model.CategoryRef:
             self.out.category_uses.append(mention)

@@ -23,8 +23,10 @@ from typing import Any, Literal, NewType
 EntryId = NewType("EntryId", str)
 # A reference to another entry by its id; checked against the library.
 EntryRef = NewType("EntryRef", str)
-# A reference that must name a phrase (话术), e.g. from a procedure step.
+# A reference that must name a phrase (话术) to be said, e.g. from a procedure step.
 PhraseRef = NewType("PhraseRef", str)
+# A reference that must name forbidden wording (a phrase with `avoid: true`): shown as what not to say.
+AvoidRef = NewType("AvoidRef", str)
 CategoryId = NewType("CategoryId", str)
 # A reference to a category by its id; checked against categories.yaml.
 CategoryRef = NewType("CategoryRef", str)
@@ -258,6 +260,9 @@ class Step:
     # The referenced phrase's words are said in this step; entry_texts gives them with that
     # phrase's own role (a forbidden phrase's wording stays FORBIDDEN), so no role is declared here.
     phrase: PhraseRef | None = spec("这一步引用的话术 id（与 say 二选一）", default=None, card="“{}”")
+    dont_say: AvoidRef | None = spec(
+        "这一步要避免的说法：引用服务忌语的 id（显示为“✗ 不要说 … ✓ 改说 …”）", default=None, card="{}"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,8 +278,25 @@ class Faq(Entry):
     """问答: a question agents meet, and how to answer it."""
 
     question: str = spec("问题或客户原话", required=True, multiline=True, role=Role.GUIDE, card="问：{}", scaffold=True)
-    # The answer is what agents say today; issue 12 brings a customer-facing reply beside coaching.
-    answer: str = spec("回答或处理办法", required=True, multiline=True, role=Role.SAY, card="答：{}", scaffold=True)
+    reply: str = spec(
+        "对客户说的答复：可以直接复制给客户的话（answer 写给坐席的处理办法）",
+        default="",
+        multiline=True,
+        role=Role.SAY,
+        card="答：{}",
+        scaffold=True,
+    )
+    answer: str = spec(
+        "处理办法：给坐席的指导（不会被复制给客户）",
+        required=True,
+        multiline=True,
+        role=Role.GUIDE,
+        card="要点：{}",
+        scaffold=True,
+    )
+    dont_say: list[AvoidRef] = spec(
+        "不要说的话：引用服务忌语的 id（页面、卡片和搜索显示“✗ 不要说 … ✓ 改说 …”）", default=[], card="{}"
+    )
     questions: list[str] = spec(
         "常见问法：客户或坐席提出这个问题的其他说法（显示在页面上，也用于搜索）", default=[], role=Role.GUIDE
     )
@@ -407,6 +429,8 @@ class EntryText:
     text: str
     card: str | None = None  # how a card prints it (a format with {}), or None
     step: int | None = None  # the number of the list record (a procedure's step) it belongs to
+    # Words to say instead of forbidden wording (a forbidden phrase's `instead`): shown as "✓ 改说".
+    alternative: bool = False
 
 
 @dataclass(frozen=True)
@@ -417,7 +441,7 @@ class _TextField:
     card: str | None
     is_list: bool
     record: type | None  # the dataclass of a list's items (Step), else None
-    reference: bool  # a PhraseRef: the words of the phrase it names
+    reference: bool  # a PhraseRef or AvoidRef: the words of the phrase it names
 
 
 def editor_fields(cls: type) -> list[dataclasses.Field]:
@@ -448,7 +472,7 @@ def _find_text_fields(cls: type) -> tuple[_TextField, ...]:
         is_list = origin is list
         item = args[0] if is_list else hint
         record = item if isinstance(item, type) and dataclasses.is_dataclass(item) else None
-        reference = PhraseRef in (item, *args)
+        reference = bool({PhraseRef, AvoidRef} & {item, *args})
         if not (record or reference or item is str or _is_text_type(item)):
             continue
         meta = f.metadata
@@ -494,16 +518,28 @@ def _texts(
             for i, item in enumerate(value):
                 yield from _texts(item, resolve, avoid, f"{path}[{i}].", i)
         elif spec_.reference:
-            target = resolve.get(value) if resolve is not None and value else None
-            if isinstance(target, Phrase):
-                main = main_text_field(target.kind)
-                words = next(t for t in entry_texts(target) if t.path == main)
-                yield EntryText(path, words.role, words.text, spec_.card, step)
+            targets = value if spec_.is_list else [value]
+            for i, target_id in enumerate(targets):
+                target = resolve.get(target_id) if resolve is not None and target_id else None
+                at = f"{path}[{i}]" if spec_.is_list else path
+                yield from _referenced_words(target, at, spec_.card, step)
         elif spec_.is_list:
             for i, item in enumerate(value):
-                yield EntryText(f"{path}[{i}]", role, item, spec_.card, step)
+                yield EntryText(f"{path}[{i}]", role, item, spec_.card, step, role is Role.SAY and avoid)
         elif isinstance(value, str):
-            yield EntryText(path, role, value, spec_.card, step)
+            yield EntryText(path, role, value, spec_.card, step, role is Role.SAY and avoid)
+
+
+def _referenced_words(target: Entry | None, path: str, card: str | None, step: int | None) -> Iterator[EntryText]:
+    """What a reference brings into the entry that makes it: the phrase's words as its card
+    prints them (its text; for forbidden wording the text and what to say instead), each
+    keeping its role, so forbidden wording stays forbidden wherever it is quoted."""
+    if not isinstance(target, Phrase):
+        return
+    for text in entry_texts(target):
+        if text.card is not None and text.text and text.role in (Role.SAY, Role.FORBIDDEN):
+            suffix = "" if text.path == main_text_field(target.kind) else f".{text.path}"
+            yield EntryText(path + suffix, text.role, text.text, card, step, text.alternative)
 
 
 def main_text_field(kind: str) -> str:

@@ -23,7 +23,15 @@ SCHEMA_PATH = "schema/huashu-library.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # YAML turns 42 or 3.5 into numbers; validation accepts them as text, so does the schema.
 _TEXT = {"type": ["string", "number"], "pattern": model.TEXT_PATTERN}
-_ID_TYPES = (model.EntryId, model.EntryRef, model.PhraseRef, model.CategoryId, model.CategoryRef, model.CardId)
+_ID_TYPES = (
+    model.EntryId,
+    model.EntryRef,
+    model.PhraseRef,
+    model.AvoidRef,
+    model.CategoryId,
+    model.CategoryRef,
+    model.CardId,
+)
 
 
 def _type_schema(hint: Any) -> dict[str, Any]:

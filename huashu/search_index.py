@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from huashu import model, urls
 from huashu.model import Entry, Library, Role
 from huashu.readings import all_syllables, readings_in_use, traditional_folding
 
-FORMAT_VERSION = 1
+# 2: a body record carries, beside the texts a result shows, what its copy key copies.
+FORMAT_VERSION = 2
 HEAD_FILE = "head.js"
 # Characters of body text per shard: about 60 KB gzip for Chinese text.
 SHARD_CHARS = 60_000
@@ -37,9 +38,10 @@ SEPARATOR = "\u0000"
 class SearchDocument:
     """What search knows of one result: an entry, or a category page.
 
-    `say` are texts shown as a result and copied by the copy key, best first;
-    `other` is searchable but never shown as what to say (forbidden wording,
-    when-to-use notes, questions).
+    `shown` are the texts a result shows, best first, and `copy` beside each what
+    the copy key takes from it: only words said to the customer ("" when there are
+    none, as in a step that only says what to do). `other` is searchable but never a
+    result's text (forbidden wording, when-to-use notes, questions).
     """
 
     id: str
@@ -48,11 +50,12 @@ class SearchDocument:
     category: str
     avoid: bool
     keywords: list[str]
-    say: list[str]
+    shown: list[str]
     other: list[str]
+    copy: list[str] = field(default_factory=list)
 
     def texts(self) -> list[str]:
-        return [self.title, *self.keywords, *self.say, *self.other]
+        return [self.title, *self.keywords, *self.shown, *self.other]
 
 
 def _fold_width_and_case(char: str) -> str:
@@ -69,35 +72,55 @@ def index_char(char: str, folding: dict[str, str]) -> str:
 
 
 # Where each role's texts go in a search document (titles have a field of their own).
-# Words said to the customer are what a result shows and what the copy key copies.
-_SLOTS = {Role.HIDDEN: "keywords", Role.SAY: "say", Role.FORBIDDEN: "other", Role.GUIDE: "other"}
-_SHOWN_IN_STEPS = (Role.GUIDE, Role.SAY)
+_SLOTS = {Role.HIDDEN: "keywords", Role.SAY: "shown", Role.FORBIDDEN: "other", Role.GUIDE: "other"}
 
 
 def document_for(entry: Entry, library: Library) -> SearchDocument:
-    """An entry's texts sorted by role into the document's fields. A step of a procedure
-    is shown whole, as on its page: what to do, its time limit and its words in one text."""
-    slots: dict[str, list[str]] = {"keywords": [], "say": [], "other": []}
-    steps: dict[int, list[str]] = {}
+    """An entry's texts sorted by role into the document's fields.
+
+    Words said to the customer are shown and copied. A step of a procedure is shown
+    whole, as on its page (what to do, its time limit, its words), and copies only its
+    words. An entry with nothing to say (an FAQ with only guidance) shows its guidance
+    (after the text that names it, such as the question), with nothing to copy."""
+    slots: dict[str, list[str]] = {"keywords": [], "shown": [], "other": []}
+    copy: list[str] = []
+    steps: dict[int, tuple[list[str], list[str]]] = {}
     for text in model.entry_texts(entry, library.by_id):
         slot = _SLOTS.get(text.role)
         if not (slot and text.text):
             continue
-        if text.step is not None and text.role in _SHOWN_IN_STEPS:
-            steps.setdefault(text.step, []).append(text.text)
-        else:
-            slots[slot].append(text.text)
-    slots["say"] += [" ".join(parts) for parts in steps.values()]
+        if text.step is not None and text.role in (Role.GUIDE, Role.SAY):
+            shown, said = steps.setdefault(text.step, ([], []))
+            shown.append(text.text)
+            if text.role is Role.SAY:
+                said.append(text.text)
+            continue
+        slots[slot].append(text.text)
+        if slot == "shown":
+            copy.append(text.text)
+    for shown, said in steps.values():
+        slots["shown"].append(" ".join(shown))
+        copy.append(" ".join(said))
+    if not slots["shown"] and slots["other"] and not model.is_forbidden(entry):
+        main = model.main_text_field(entry.kind)
+        guidance = [t.text for t in model.entry_texts(entry) if t.role is Role.GUIDE and t.text and t.path != main]
+        shown_guidance = (guidance or slots["other"])[0]
+        slots["other"].remove(shown_guidance)  # shown instead: searched once
+        slots["shown"].append(shown_guidance)
+        copy.append("")
     slots["keywords"].append(library.category_by_id[entry.category].title)
-    avoid = model.is_forbidden(entry)
-    return SearchDocument(entry.id, entry.kind, entry.title, entry.category, avoid, **slots)
+    return SearchDocument(
+        entry.id, entry.kind, entry.title, entry.category, model.is_forbidden(entry), copy=copy, **slots
+    )
 
 
 def category_document(category: model.Category) -> SearchDocument:
     """A category page as a search result: agents often type the name of a list."""
-    say = [category.description] if category.description else []
+    shown = [category.description] if category.description else []
     keywords = [model.SECTION_TITLES[category.section]]
-    return SearchDocument(category.id, "category", category.title, category.id, False, keywords, say, [])
+    return SearchDocument(
+        category.id, "category", category.title, category.id, False, keywords, shown, [], [""] * len(shown)
+    )
 
 
 def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict, list[dict]]:
@@ -190,7 +213,9 @@ def _shards(documents: list[SearchDocument]) -> list[dict]:
     size = 0
     start = 0
     for i, doc in enumerate(documents):
-        record = [doc.keywords, doc.say, doc.other]
+        # What a shown text copies: 0 when the very same text (most phrases), "" when nothing.
+        copies = [0 if said == shown else said for shown, said in zip(doc.shown, doc.copy, strict=False)]
+        record = [doc.keywords, doc.shown, doc.other, copies]
         current.append(record)
         size += sum(len(t) for t in doc.texts())
         if size >= SHARD_CHARS:

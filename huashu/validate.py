@@ -192,6 +192,13 @@ def _check_across_files(collector: Collector, library: Library, files: LibraryFi
             report(mention, f"引用的条目“{mention.value}”不存在{hint}")
         elif target and mention.expect_kind and target.kind != mention.expect_kind:
             report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
+        elif target and mention.expect_avoid is False and model.is_forbidden(target):
+            report(
+                mention,
+                f"“{mention.value}”是服务忌语，不能当作要说的话引用；要提醒坐席不要这样说，请改写成 dont_say: {mention.value}",
+            )
+        elif target and mention.expect_avoid is True and not model.is_forbidden(target):
+            report(mention, f"dont_say 只能引用服务忌语（avoid: true 的话术），“{mention.value}”不是忌语")
 
 
 def validate_library(files: LibraryFiles) -> Library:

@@ -33,7 +33,7 @@ entries:
     summary: 先核实身份再查询
     steps:
       - {do: 核实身份, limit: 30秒内, say: 请问您的手机号码是？}
-      - {do: 不推诿, phrase: not-mine}
+      - {do: 不推诿, dont_say: not-mine}
   - id: faq-slow
     kind: faq
     title: 客户嫌慢
@@ -41,22 +41,31 @@ entries:
     answer: 先道歉，再说明原因。
 """
 
-# entry id -> (keywords, say, other) of its search document
+# entry id -> (keywords, shown, other, copy) of its search document: what search finds, what a
+# result shows, and what its copy key takes from each shown text ("" nothing)
 DOCUMENTS = {
     "not-mine": (
         ["忌语", "问候语"],
         ["这个问题由专人负责，我帮您转过去。"],
         ["这不归我管。", "推诿的说法", "找别人去。"],
+        ["这个问题由专人负责，我帮您转过去。"],
     ),
-    "wait-please": (["问候语"], ["请您稍等。", "麻烦您稍候。"], ["查询时", "不要超过两分钟"]),
-    # a step is shown whole (what to do, its time limit, its words); forbidden wording it points
-    # at is searchable but never a step's text; the summary is guidance
+    "wait-please": (
+        ["问候语"],
+        ["请您稍等。", "麻烦您稍候。"],
+        ["查询时", "不要超过两分钟"],
+        ["请您稍等。", "麻烦您稍候。"],
+    ),
+    # a step is shown whole (what to do, its time limit, its words) and copies only its words;
+    # forbidden wording it points at is searchable, never shown or copied; the summary is guidance
     "check-steps": (
         ["问候语"],
-        ["核实身份 30秒内 请问您的手机号码是？", "不推诿"],
+        ["核实身份 30秒内 请问您的手机号码是？", "不推诿 这个问题由专人负责，我帮您转过去。"],
         ["先核实身份再查询", "这不归我管。"],
+        ["请问您的手机号码是？", "这个问题由专人负责，我帮您转过去。"],
     ),
-    "faq-slow": (["问候语"], ["先道歉，再说明原因。"], ["怎么这么慢？"]),
+    # coaching is shown, never copied
+    "faq-slow": (["问候语"], ["先道歉，再说明原因。"], ["怎么这么慢？"], [""]),
 }
 
 
@@ -71,11 +80,9 @@ def library(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 @pytest.mark.parametrize(("entry_id", "fields"), DOCUMENTS.items())
 def test_texts_go_in_the_field_of_their_role(library, entry_id: str, fields: tuple) -> None:  # type: ignore[no-untyped-def]
     document = document_for(library.by_id[entry_id], library)
-    assert (sorted(document.keywords), document.say, sorted(document.other)) == (
-        sorted(fields[0]),
-        fields[1],
-        sorted(fields[2]),
-    )
+    keywords, shown, other, copy = fields
+    assert sorted(document.keywords) == sorted(keywords)
+    assert (document.shown, sorted(document.other), document.copy) == (shown, sorted(other), copy)
 
 
 def test_forbidden_entries_are_flagged_in_the_head(library) -> None:  # type: ignore[no-untyped-def]

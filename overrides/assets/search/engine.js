@@ -25,7 +25,7 @@
 
   // The index format this engine reads: huashu.search_index.FORMAT_VERSION, written
   // into the head as `version`. An index of another format is refused.
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
 
   // Grades: lower is better. Exact characters, then full syllables, then
   // initials and unfinished syllables, then accent confusions, then typos.
@@ -195,7 +195,8 @@
     this.docCount = docs.id.length;
     this.avoid = new Uint8Array(this.docCount);
     for (i = 0; i < docs.avoid.length; i++) this.avoid[docs.avoid[i]] = 1;
-    this.say = new Array(this.docCount); // per doc: say texts, once its shard is loaded
+    this.say = new Array(this.docCount); // per doc: the texts a result shows, once its shard is loaded
+    this.copies = new Array(this.docCount); // per doc, beside each shown text: what copying takes
     var titles = [];
     this.titleLength = new Int32Array(this.docCount);
     for (i = 0; i < this.docCount; i++) {
@@ -235,6 +236,7 @@
     for (var i = 0, j; i < shard.docs.length; i++) {
       var doc = shard.start + i, record = shard.docs[i];
       this.say[doc] = record[1];
+      this.copies[doc] = record[3] || [];
       for (j = 0; j < record[0].length; j++) segments.push([doc, FIELD_KEYWORD, -1, record[0][j]]);
       for (j = 0; j < record[1].length; j++) segments.push([doc, FIELD_SAY, j, record[1][j]]);
       for (j = 0; j < record[2].length; j++) segments.push([doc, FIELD_OTHER, -1, record[2][j]]);
@@ -963,11 +965,14 @@
   // match (it picks which of the entry's texts is shown), or absent.
   Engine.prototype.result = function (doc, match, plans) {
     var docs = this.head.docs, category = this.head.categories[docs.category[doc]];
-    var say = this.say[doc] || [];
-    var text = say.length ? say[0] : "";
+    var say = this.say[doc] || [], copies = this.copies[doc] || [], shown = 0;
     if (match) {
       var index = this.indexes[match[0]], seg = index.segments[index.segOf[match[1]]];
-      if (seg[1] === FIELD_SAY) text = say[seg[2]];
+      if (seg[1] === FIELD_SAY) shown = seg[2];
+    }
+    var text = say.length ? say[shown] : "", copy = copies[shown] === 0 ? text : copies[shown] || "";
+    if (!copy) { // what the entry says elsewhere, when the text shown has nothing to copy
+      for (var c = 0; c < say.length && !copy; c++) copy = copies[c] === 0 ? say[c] : copies[c] || "";
     }
     plans = plans || [];
     return {
@@ -975,6 +980,8 @@
       kind: KIND_NAMES[docs.kind[doc]],
       title: docs.title[doc],
       text: text,
+      // What the copy key takes: only words said to the customer; "" when the entry has none.
+      copy: docs.kind[doc] === "c" ? "" : copy,
       url: docs.kind[doc] === "c" ? category.url : category.url + "#" + docs.id[doc],
       category: category.title,
       avoid: !!this.avoid[doc],
