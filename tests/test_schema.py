@@ -20,6 +20,7 @@ BEYOND_SCHEMA = {
     "duplicate-id": "ids must be unique across files",
     "missing-categories": "a file that is missing has nothing to check",
     "reference-wrong-kind": "needs the referenced entry, in another file",
+    "forbidden-reference": "whether a phrase is forbidden wording is written in the referenced entry",
     "unknown-category": "needs categories.yaml",
     "unknown-reference": "needs the other entries",
     "self-related": "compares two values of one entry",
