@@ -19,7 +19,9 @@ from huashu.urls import (
     CARDS_PAGE,
     CHANGES_PAGE,
     HOME_PAGE,
+    MISSES_PAGE,
     REVIEW_PAGE,
+    SEARCH_PAGE,
     TAGS_PAGE,
     PageLinks,
     category_page,
@@ -132,6 +134,10 @@ class PageRenderer:
         result[REVIEW_PAGE] = self.render("review.md.jinja", REVIEW_PAGE, **self.review_context())
         return result
 
+    def misses_page(self) -> str:
+        """搜索未命中: an empty frame the browser fills from its own storage (assets/search/misses.js)."""
+        return self.render("misses.md.jinja", MISSES_PAGE, search_link=self.links.link(MISSES_PAGE, SEARCH_PAGE))
+
     def changes_page(self, commits: list) -> str:
         return self.render("changes.md.jinja", CHANGES_PAGE, commits=commits)
 
@@ -181,8 +187,11 @@ def _section_items(categories: list[Category]) -> list:
     return items
 
 
-def navigation(library: Library, extra_nav: list | None = None, with_changes: bool = False) -> list:
-    """The site navigation: home, the library by section, tags, review, changes, cards, then hand-written pages."""
+def navigation(
+    library: Library, extra_nav: list | None = None, with_changes: bool = False, with_misses: bool = False
+) -> list:
+    """The site navigation: home, the library by section, tags, review, missed searches, changes,
+    cards, then hand-written pages."""
     nav: list = [{"首页": HOME_PAGE}]
     for section, title in model.SECTION_TITLES.items():
         categories = library.categories_in(section)
@@ -190,6 +199,8 @@ def navigation(library: Library, extra_nav: list | None = None, with_changes: bo
             nav.append({title: _section_items(categories)})
     nav.append({"标签索引": TAGS_PAGE})
     nav.append({"待复核": REVIEW_PAGE})
+    if with_misses:
+        nav.append({"搜索未命中": MISSES_PAGE})
     if with_changes:
         nav.append({"最近更新": CHANGES_PAGE})
     nav.append({"打印卡片": CARDS_PAGE})

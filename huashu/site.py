@@ -125,7 +125,12 @@ class Build:
     def set_navigation(self) -> None:
         """Generated pages first, then the hand-written pages listed in mkdocs.yml's nav."""
         config = self.config
-        config.nav = pages.navigation(self.handbook.library, config.nav, with_changes=bool(self.handbook.history))
+        config.nav = pages.navigation(
+            self.handbook.library,
+            config.nav,
+            with_changes=bool(self.handbook.history),
+            with_misses=self.huashu_search,
+        )
 
     def add_generated_pages(self, files: Files) -> Files:
         config = self.config
@@ -144,6 +149,7 @@ class Build:
             (log.warning if report.explicit else log.info)(report.message())
         if self.huashu_search:
             generated[urls.SEARCH_PAGE] = renderer.render("search.md.jinja", urls.SEARCH_PAGE)
+            generated[urls.MISSES_PAGE] = renderer.misses_page()
         for src_uri, content in generated.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/{src_uri} 与自动生成的页面同名，请改名或删除")
@@ -203,6 +209,7 @@ class Session:
         config.extra["huashu_search"] = not settings.stock_search
         # Pairs, not a mapping: templates stay free of Python method calls.
         config.extra["huashu_kinds"] = [[kind, title] for kind, title in model.KIND_TITLES.items()]
+        config.extra["huashu_channels"] = [[channel, title] for channel, title in model.CHANNEL_TITLES.items()]
         config.extra[BUILD_ERRORS_KEY] = []
         try:
             library = load_library(settings.library, base=Path(config.config_file_path).parent)

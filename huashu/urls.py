@@ -18,6 +18,7 @@ SEARCH_PAGE = "search/index.md"
 CARDS_PAGE = "cards/index.md"
 REVIEW_PAGE = "review/index.md"
 CHANGES_PAGE = "changes/index.md"
+MISSES_PAGE = "misses/index.md"  # searches that found nothing, kept in the agent's browser
 
 
 def category_page(category: Category) -> str:
