@@ -354,6 +354,23 @@ class SynonymFile:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlaceholderDefault:
+    """One line of placeholders.yaml: what a `{占位符}` becomes when the agent leaves it empty."""
+
+    name: str = spec("占位符的名字（不带花括号），如 称呼、时限", required=True)
+    default: str = spec("坐席没有填写时使用的值，如 称呼 → 您、时限 → 24小时", required=True)
+    origin: Origin | None = _internal()
+    positions: str = _internal("")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceholderFile:
+    """The shape of `placeholders.yaml` (optional): defaults for placeholders across the library."""
+
+    placeholders: list[PlaceholderDefault] = spec("占位符默认值列表", required=True, non_empty=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class FileDefaults:
     """A file's `defaults:` block: values shared by every entry of the file."""
 
@@ -387,6 +404,7 @@ class Library:
     entries: list[Entry]
     cards: list[Card] = field(default_factory=list)
     synonyms: list[Synonym] = field(default_factory=list)
+    placeholder_defaults: list[PlaceholderDefault] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}

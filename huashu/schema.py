@@ -113,7 +113,7 @@ def _add_rules(definitions: dict[str, Any]) -> None:
 def library_schema() -> dict[str, Any]:
     """One schema for every library file; which shape applies follows from the top-level key."""
     definitions: dict[str, Any] = {}
-    for record in (model.Category, model.Card, model.Step, model.FileDefaults, model.Synonym):
+    for record in (model.Category, model.Card, model.Step, model.FileDefaults, model.Synonym, model.PlaceholderDefault):
         definitions[record.__name__] = _record_schema(record)
     for kind, cls in model.ENTRY_CLASSES.items():
         definitions[cls.__name__] = _entry_schema(kind, cls)
@@ -125,12 +125,13 @@ def library_schema() -> dict[str, Any]:
     definitions["CategoryFile"] = _record_schema(model.CategoryFile)
     definitions["CardFile"] = _record_schema(model.CardFile)
     definitions["SynonymFile"] = _record_schema(model.SynonymFile)
+    definitions["PlaceholderFile"] = _record_schema(model.PlaceholderFile)
     _add_rules(definitions)
     return {
         "$schema": DRAFT,
         "title": "huashu 话术库文件",
         "description": (
-            "scripts_library/ 中的 YAML：categories.yaml、cards.yaml、synonyms.yaml 或条目文件"
+            "scripts_library/ 中的 YAML：categories.yaml、cards.yaml、synonyms.yaml、placeholders.yaml 或条目文件"
             "（由 huashu schema 生成，请勿手改）"
         ),
         "if": {"type": "object", "required": ["categories"]},
@@ -141,7 +142,11 @@ def library_schema() -> dict[str, Any]:
             "else": {
                 "if": {"type": "object", "required": ["synonyms"]},
                 "then": {"$ref": "#/definitions/SynonymFile"},
-                "else": {"$ref": "#/definitions/EntryFile"},
+                "else": {
+                    "if": {"type": "object", "required": ["placeholders"]},
+                    "then": {"$ref": "#/definitions/PlaceholderFile"},
+                    "else": {"$ref": "#/definitions/EntryFile"},
+                },
             },
         },
         "definitions": definitions,

@@ -162,6 +162,8 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
             "weight": [min(9, weights.get(d.id, 0)) if d.kind != "category" else 0 for d in documents],
         },
         "synonyms": _synonym_table(library, folding),
+        # What each {占位符} becomes when the agent leaves it empty (placeholders.yaml).
+        "placeholders": {p.name: p.default for p in library.placeholder_defaults},
         "shards": [],
     }
     return head, shards

@@ -27,7 +27,7 @@ from huashu.convert import (
     unknown_field_message,
 )
 from huashu.errors import LibraryError, LibraryInvalid
-from huashu.load import CARDS_FILE, CATEGORY_FILE, SYNONYMS_FILE, LibraryFiles
+from huashu.load import CARDS_FILE, CATEGORY_FILE, PLACEHOLDERS_FILE, SYNONYMS_FILE, LibraryFiles
 from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Synonym, SynonymFile
 
 __all__ = ["id_problem", "validate_library"]
@@ -213,6 +213,7 @@ def validate_library(files: LibraryFiles) -> Library:
     entries: list[Entry] = []
     cards: list[Card] = []
     synonyms: list[Synonym] = []
+    placeholder_defaults: list[model.PlaceholderDefault] = []
     for source in files:
         converter = _FileConverter(source.name, collector)
         name = Path(source.name).name  # root files only: nested ones are refused when loading
@@ -223,6 +224,9 @@ def validate_library(files: LibraryFiles) -> Library:
         elif name == SYNONYMS_FILE:
             converted = converter.convert(source.root, SynonymFile, "")
             synonyms.extend([] if converted is INVALID else converted.synonyms)
+        elif name == PLACEHOLDERS_FILE:
+            converted = converter.convert(source.root, model.PlaceholderFile, "")
+            placeholder_defaults.extend([] if converted is INVALID else converted.placeholders)
         else:
             entries.extend(converter.convert_entry_file(source.root))
     library = Library(
@@ -230,6 +234,7 @@ def validate_library(files: LibraryFiles) -> Library:
         entries=_first_of_each(entries),
         cards=_first_of_each(cards),
         synonyms=synonyms,
+        placeholder_defaults=placeholder_defaults,
     )
     _check_across_files(collector, library, files)
     errors = files.errors + collector.errors
