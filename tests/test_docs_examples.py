@@ -60,6 +60,7 @@ def test_guide_documents_every_field_editors_can_write() -> None:
         model.Step,
         model.FileDefaults,
         model.Synonym,
+        model.PlaceholderDefault,
     ):
         for f in dataclasses.fields(cls):
             if not f.metadata.get("internal"):
