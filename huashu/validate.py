@@ -92,11 +92,12 @@ class _FileConverter(Converter):
             if converted is not INVALID:
                 defaults = {k: v for k, v in dataclasses.asdict(converted).items() if v is not None}
             else:  # keep the defaults that are fine, so one bad line is not repeated in every entry
-                defaults = _usable_defaults(given["defaults"][1], self.name)
-                defaults_node = given["defaults"][1]
-                if "category" in defaults and isinstance(defaults_node, yaml.MappingNode):
-                    node = _field_node(defaults_node, "category")
-                    self.out.category_uses.append(Mention(defaults["category"], self.origin(node), "defaults.category"))
+                defaults = _usable_defaults(defaults_node, self.name)
+            # A default category is checked once, where it is written (entries that inherit it
+            # are not reported again).
+            if "category" in defaults and isinstance(defaults_node, yaml.MappingNode):
+                node = _field_node(defaults_node, "category")
+                self.out.category_uses.append(Mention(defaults["category"], self.origin(node), "defaults.category"))
         if "entries" not in given:
             self.error(root, "entries", "缺少必填字段 entries（条目列表）")
             return []
@@ -183,7 +184,9 @@ def _check_across_files(collector: Collector, library: Library, files: LibraryFi
         collector.category_uses.clear()  # every use would fail; the missing file is reported once
     for mention in collector.category_uses:
         if mention.value not in known_categories:
-            report(mention, f"分类“{mention.value}”不存在，请先在 {CATEGORY_FILE} 中定义")
+            close = difflib.get_close_matches(mention.value, sorted(known_categories), n=1, cutoff=0.7)
+            hint = f"（是不是 {close[0]}？）" if close else f"，请先在 {CATEGORY_FILE} 中定义"
+            report(mention, f"分类“{mention.value}”不存在{hint}")
     for mention in collector.references:
         target = library.by_id.get(mention.value)
         if mention.value not in known_entries:

@@ -22,6 +22,7 @@ BEYOND_SCHEMA = {
     "reference-wrong-kind": "needs the referenced entry, in another file",
     "forbidden-reference": "whether a phrase is forbidden wording is written in the referenced entry",
     "unknown-category": "needs categories.yaml",
+    "defaults-unknown-category": "needs categories.yaml",
     "unknown-reference": "needs the other entries",
     "self-related": "compares two values of one entry",
     "yaml-alias": "aliases are refused by huashu's loader, not by the document's shape",
