@@ -40,7 +40,7 @@
   var TIER = 1e14, AVOID_PENALTY = 4e13;
   var TIER_LITERAL = 0, TIER_SYNONYM = 1, TIER_PARTIAL = 2;
   // Bounds that keep every query, however long, to a few milliseconds.
-  var MAX_QUERY = 200, MAX_TERMS = 8, MAX_TYPO_RUN = 12, MAX_RELAXED_TERMS = 24, MAX_REWRITES = 8;
+  var MAX_QUERY = 200, MAX_TERMS = 8, MAX_TYPO_RUN = 12, MAX_RELAXED_TERMS = 16, MAX_REWRITES = 6, MAX_RELAXED_QUERIES = 3;
   // A partial match must cover at least this share of what the query says (weighted by rarity).
   var MIN_COVERAGE = 0.3;
   // A term in more than this share of entries is common: matching only such terms is no match.
@@ -567,33 +567,46 @@
   // Documents of an index holding every unit somewhere, not side by side:
   // "投诉 回访", or words split by punctuation. Ranked below contiguous matches.
   Engine.prototype.matchScattered = function (plan, indexNumber) {
-    var index = this.indexes[indexNumber], units = plan.units, n = units.length, self = this;
-    if (n < 2 || units.some(function (u) { return !u.strong; })) return;
+    var index = this.indexes[indexNumber], units = plan.units, n = units.length;
+    // A long sentence is not looked for scattered over one entry: the partial tier reads it as terms.
+    if (n < 2 || n > MAX_TERMS || units.some(function (u) { return !u.strong; })) return;
     var order = units.map(function (u, i) { return i; }).sort(function (a, b) {
       return index.occurrences(units[a]) - index.occurrences(units[b]);
     });
-    var found = null, grades = null;
-    for (var r = 0; r < order.length; r++) {
-      var unit = units[order[r]], here = new Map();
+    // Per document: how many of the units (rarest first) it holds so far, their worst
+    // grade, and where the last one is. Typed arrays reused across queries.
+    var buffers = this.scatterBuffers || (this.scatterBuffers = {
+      stamp: new Int32Array(this.docCount), count: new Uint16Array(this.docCount), grade: new Uint8Array(this.docCount),
+      pos: new Int32Array(this.docCount), generation: 0,
+    });
+    var generation = ++buffers.generation, stamp = buffers.stamp, count = buffers.count, grade = buffers.grade;
+    var candidates = [];
+    for (var r = 0; r < n; r++) {
+      var unit = units[order[r]], reached = 0;
       for (var ci = 0; ci < unit.chars.length; ci++) {
-        var id = unit.chars[ci];
+        var id = unit.chars[ci], g = unit.mask[id];
         for (var pi = index.postStart[id]; pi < index.postStart[id + 1]; pi++) {
           var pos = index.post[pi], doc = index.segDoc[index.segOf[pos]];
-          if (found && !found.has(doc)) continue;
-          var g = unit.mask[id], prev = here.get(doc);
-          if (prev === undefined || g < prev[0]) here.set(doc, [g, pos]);
+          if (r === 0 && stamp[doc] !== generation) {
+            stamp[doc] = generation;
+            count[doc] = 0;
+            grade[doc] = 0;
+            candidates.push(doc);
+          }
+          if (stamp[doc] !== generation || count[doc] < r) continue; // missed an earlier unit
+          if (count[doc] === r) { count[doc] = r + 1; reached++; buffers.pos[doc] = pos; grade[doc] = Math.max(grade[doc], g); }
+          else if (g < unit.mask[index.text[buffers.pos[doc]]]) buffers.pos[doc] = pos; // a better occurrence
         }
       }
-      if (found) here.forEach(function (v, doc) { v[0] = Math.max(v[0], grades.get(doc)[0]); });
-      found = here;
-      grades = here;
-      if (!found.size) return;
+      if (!reached) return;
     }
-    found.forEach(function (v, doc) {
-      var field = index.segField[index.segOf[v[1]]];
-      self.offer(doc, self.tierOffset + (self.avoid[doc] ? AVOID_PENALTY : 0) + self.centrality(doc) +
-        score(v[0] >= GRADE_FUZZY ? 1 : 0, 1, field, v[0], self.titleLength[doc], 0), indexNumber, v[1]);
-    });
+    for (var c = 0; c < candidates.length; c++) {
+      var d = candidates[c];
+      if (count[d] !== n) continue;
+      var field = index.segField[index.segOf[buffers.pos[d]]];
+      this.offer(d, this.tierOffset + (this.avoid[d] ? AVOID_PENALTY : 0) + this.centrality(d) +
+        score(grade[d] >= GRADE_FUZZY ? 1 : 0, 1, field, grade[d], this.titleLength[d], 0), indexNumber, buffers.pos[d]);
+    }
   };
 
   // Titles are searched first. When they alone give `limit` exact contiguous
@@ -726,7 +739,10 @@
       }
       this.tierOffset = 0;
     }
-    if (this.countBelow(Infinity, kinds) < limit) markWith = markWith.concat(this.relaxed([query].concat(rewrites)));
+    // The partial tier reads the query and its first rewrites (its core, a synonym or two).
+    if (this.countBelow(Infinity, kinds) < limit) {
+      markWith = markWith.concat(this.relaxed([query].concat(rewrites.slice(0, MAX_RELAXED_QUERIES - 1))));
+    }
     var self = this;
     return this.top(limit, kinds).map(function (doc) {
       return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], markWith);
