@@ -109,12 +109,19 @@ def test_copy_key_copies_the_phrase_with_the_salutation_filled(page: Page) -> No
         "() => document.querySelector('[data-id=\"hold-return\"] .hs-result__copy').textContent === '已复制'"
     )
     assert page.evaluate("navigator.clipboard.readText()") == "王先生，对不起，让您久等了。"
-    # Ctrl+C copies too when nothing is selected in the box.
+    # Ctrl+C copies too when nothing is selected in the box: the recommended words, never
+    # the forbidden ones, and never with a raw {部门}: it is asked for first.
     type_query(page, "fwjy buguiwoguan")
     page.keyboard.press("Control+c")
     page.wait_for_timeout(100)
+    assert page.evaluate("navigator.clipboard.readText()") == "王先生，对不起，让您久等了。"
+    assert page.evaluate("document.activeElement.getAttribute('data-placeholder')") == "部门"
+    page.keyboard.type("售后服务部")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+c")
+    page.wait_for_timeout(100)
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("这个问题由{部门}负责")  # the recommended words, never the forbidden ones
+    assert copied.startswith("这个问题由售后服务部负责")
 
 
 def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:

@@ -59,8 +59,15 @@ async function page(indexName, order, queries) {
   head.shards = shards.map((s, i) => `body-${i}.js`);
   const events = [];
   const context = {
-    console: { error() {}, log() {} },
+    console: { error() {}, log() {}, warn() {} },
     URL,
+    // The loader's wait for body shards; unref'd: a stand-in page keeps no process alive.
+    setTimeout: (callback, ms) => {
+      const timer = setTimeout(callback, ms);
+      timer.unref();
+      return timer;
+    },
+    clearTimeout,
     performance,
     location: { href: "http://site.invalid/greetings/" },
     addEventListener() {},

@@ -15,6 +15,11 @@
 
   var Engine = null, head = null, engine = null, resolveReady, resolveComplete, shardsExpected = Infinity, base = "";
   var requestBodies = function () {};
+  // Body shards: which have arrived (by number), their scripts, and the wait for them
+  // (window.huashu.bodyTimeoutMs, set before this file runs, changes it: for tests).
+  var BODY_TIMEOUT_MS = 15000;
+  var BODY_ERROR = "全文索引载入失败，目前只能按标题搜索";
+  var shardFiles = [], shardFolder = "", arrived = {}, shardScripts = {}, bodyTimer = null, attempt = 0;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
   var complete = new Promise(function (resolve) { resolveComplete = resolve; });
   var pending = [], listeners = [];
@@ -28,11 +33,46 @@
     return "";
   }
 
-  function loadScript(url) {
+  function loadScript(url, onerror) {
     var script = document.createElement("script");
     script.src = url;
     script.async = true;
+    if (onerror) script.onerror = onerror;
     document.head.appendChild(script);
+    return script;
+  }
+
+  // --- body shards: loaded after the head; a shard that fails (its script's error
+  // event, or nothing after BODY_TIMEOUT_MS) leaves search on titles, and says so
+  // (api.bodyError) instead of waiting forever. api.retryBodies() loads the missing
+  // ones again; one that arrives late is still taken.
+
+  function bodiesComplete() {
+    return !!engine && engine.loadedShards === shardsExpected;
+  }
+
+  function bodyFailed() {
+    clearTimeout(bodyTimer);
+    if (bodiesComplete() || api.bodyError) return;
+    api.bodyError = BODY_ERROR;
+    if (global.console) global.console.warn(BODY_ERROR);
+    resolveComplete(engine); // nothing waits forever: check api.bodyError
+    notify();
+  }
+
+  function loadShards() {
+    clearTimeout(bodyTimer);
+    bodyTimer = setTimeout(bodyFailed, api.bodyTimeoutMs || BODY_TIMEOUT_MS);
+    attempt++;
+    for (var i = 0; i < shardFiles.length; i++) {
+      if (arrived[i]) continue;
+      var old = shardScripts[i];
+      if (old && old.parentNode) old.parentNode.removeChild(old);
+      // A retry asks past any cache (over http; a file: URL takes no query).
+      var url = shardFolder + shardFiles[i];
+      if (attempt > 1 && global.location.protocol !== "file:") url += "?retry=" + attempt;
+      shardScripts[i] = loadScript(url, bodyFailed);
+    }
   }
 
   function notify() {
@@ -69,9 +109,11 @@
     // Body shards after the page's load event: they must not hold it up. In a large
     // library (head.lazy) only when someone searches: a page view then costs the
     // head alone, not the whole index.
+    shardFiles = data.shards;
+    shardFolder = folder;
     requestBodies = function () {
       requestBodies = function () {};
-      for (var i = 0; i < data.shards.length; i++) loadScript(folder + data.shards[i]);
+      loadShards();
     };
     if (!data.lazy) {
       if (document.readyState === "complete") requestBodies();
@@ -93,8 +135,12 @@
       head = data;
       if (Engine) start(data);
     } else if (engine) {
+      if (arrived[data.number]) return; // a retry and a late original: the first is enough
+      arrived[data.number] = true;
       engine.addShard(data);
       if (engine.loadedShards === shardsExpected) {
+        clearTimeout(bodyTimer);
+        delete api.bodyError;
         engine.compact();
         api.timings.complete = performance.now();
         resolveComplete(engine);
@@ -122,7 +168,10 @@
   // Both resolve even when the index cannot be read: check api.error.
   api.ready = ready.then(function () { return api; });
   api.complete = complete.then(function () { return api; });
-  // Results in rank order: [{id, kind, title, text, url, category, avoid, highlights}].
+  // Results in rank order: [{id, kind, title, text, copy, url, category, avoid, channels,
+  // match, highlights}]. `text` is what a result shows (it may be guidance for the agent);
+  // `copy` is all that copying may take: words said to the customer ("" when there are
+  // none), with {占位符} still in it (see huashu.fillPlaceholders in huashu.js).
   api.search = function (query, options) {
     return ready.then(function () { requestBodies(); return api.searchNow(query, options); });
   };
@@ -145,8 +194,34 @@
     return result ? absolute(result) : null;
   };
   api.onUpdate = function (listener) { listeners.push(listener); };
-  // True once every body shard is in, or once loading has stopped on an error.
-  api.isComplete = function () { return !!api.error || (!!engine && engine.loadedShards === shardsExpected); };
+  // True once every body shard is in, or once loading has stopped on an error. Not while
+  // a body shard is missing (api.bodyError): only titles are searched then.
+  api.isComplete = function () { return !!api.error || bodiesComplete(); };
+  // Whether the entry's body (its texts, what it copies) is in: not before its shard.
+  var docOf = null;
+  api.hasBody = function (id) {
+    if (!engine) return false;
+    if (!docOf) {
+      docOf = new Map();
+      engine.head.docs.id.forEach(function (docId, doc) { docOf.set(docId, doc); });
+    }
+    var doc = docOf.get(id);
+    return doc !== undefined && engine.say[doc] !== undefined;
+  };
+  // Load the body shards that have not arrived again (after api.bodyError).
+  api.retryBodies = function () {
+    if (!engine || bodiesComplete()) return;
+    delete api.bodyError;
+    requestBodies = function () {};
+    loadShards();
+    notify();
+  };
+  // What each {占位符} becomes when the agent leaves it empty (placeholders.yaml): {name: value}.
+  api.placeholderDefaults = function () {
+    var defaults = (head && head.placeholders) || {}, copy = {};
+    for (var name in defaults) copy[name] = defaults[name];
+    return copy;
+  };
   api._engine = function () { return engine; };
 
   var queue = global.huashuData = global.huashuData || [];

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var api;
-  var STARRED = "huashu.starred", RECENT = "huashu.recent", SALUTATION = "huashu.salutation";
+  var STARRED = "huashu.starred", RECENT = "huashu.recent", SALUTATION = "称呼";
   var CHANNEL = "huashu.channel";
   var MAX_RECENT = 10;
   // A query unchanged this long is one the agent has settled on (see settle).
@@ -19,12 +19,6 @@
   }
   function writeList(key, list) {
     try { window.localStorage.setItem(key, JSON.stringify(list)); } catch (e) { /* private mode */ }
-  }
-  function readSession(key) {
-    try { return window.sessionStorage.getItem(key) || ""; } catch (e) { return ""; }
-  }
-  function writeSession(key, value) {
-    try { window.sessionStorage.setItem(key, value); } catch (e) { /* ignore */ }
   }
   // The channel filter, for every page and visit: "" (every channel) or one the select offers.
   function readChannel(select) {
@@ -52,12 +46,28 @@
     return [(from ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : ""), shifted];
   }
 
-  function fillPlaceholders(text, salutation) {
-    return salutation ? text.replace(/\{称呼\}/g, salutation) : text;
-  }
+  // --- what copying takes ------------------------------------------------------------
+  // Only result.copy: the words said to the customer, never the guidance a row may show
+  // (result.text). Its {占位符} are filled first (huashu.fillPlaceholders, huashu.js): 称呼
+  // from the panel's field, the others from inputs in the selected row, else the
+  // library's defaults; one with no value at all refuses the copy.
 
   function copyable(result) {
-    return result.kind !== "category" && !!result.text;
+    return !!(result && result.copy);
+  }
+
+  // Why a row has nothing to copy: a short note in its place.
+  function whyNoCopy(result) {
+    if (result.kind === "category") return "分类页";
+    if (!api.hasBody(result.id)) {
+      return api.bodyError ? "全文未载入，不能在这里复制：请打开条目页复制" : "全文载入中……";
+    }
+    return "这条是给坐席的处理办法，没有可以直接对客户说的话";
+  }
+
+  // Placeholders the selected row asks for: all but 称呼, which has the panel's own field.
+  function fieldNames(text) {
+    return api.placeholderNames(text).filter(function (name) { return name !== SALUTATION; });
   }
 
   // --- one search box -------------------------------------------------------------
@@ -71,6 +81,9 @@
     this.status = root.querySelector(".hs-search__status");
     this.more = root.querySelector(".hs-search__more");
     this.salutation = root.querySelector(".hs-search__salutation input");
+    this.newCallButton = root.querySelector(".hs-search__newcall");
+    this.bodyError = root.querySelector(".hs-search__bodyerror");
+    this.message = root.querySelector(".hs-search__message");
     this.kindButtons = Array.prototype.slice.call(root.querySelectorAll("[data-kind]"));
     this.channelSelect = root.querySelector(".hs-search__channel");
     this.kind = "";
@@ -90,7 +103,7 @@
     this.settled = ""; // the last query recorded as settled
     this.composing = false;
     this.limit = this.page ? 50 : 10;
-    this.salutation.value = readSession(SALUTATION);
+    this.salutation.value = api.callValues()[SALUTATION] || "";
     this.bind();
   }
 
@@ -102,11 +115,24 @@
     this.input.addEventListener("focus", function () { api.loadBodies(); self.open(); });
     this.input.addEventListener("keydown", function (e) { self.onKey(e); });
     this.salutation.addEventListener("input", function () {
-      writeSession(SALUTATION, self.salutation.value.trim());
+      api.setCallValue(SALUTATION, self.salutation.value);
     });
     this.salutation.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { self.salutation.value = ""; writeSession(SALUTATION, ""); }
+      if (e.key === "Escape") { self.salutation.value = ""; api.setCallValue(SALUTATION, ""); }
       if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); self.input.focus(); }
+    });
+    this.newCallButton.addEventListener("click", function () { self.newCall(); });
+    this.bodyError.querySelector("button").addEventListener("click", function () {
+      api.retryBodies();
+      self.input.focus();
+    });
+    // The placeholder inputs of the selected row: typing fills the preview as it goes.
+    this.list.addEventListener("input", function (e) {
+      var name = e.target.getAttribute && e.target.getAttribute("data-placeholder");
+      if (name) api.setCallValue(name, e.target.value);
+    });
+    this.list.addEventListener("keydown", function (e) {
+      if (e.target.getAttribute && e.target.getAttribute("data-placeholder")) self.onFieldKey(e);
     });
     this.kindButtons.forEach(function (button) {
       button.addEventListener("click", function () { self.setKind(button.getAttribute("data-kind")); self.input.focus(); });
@@ -121,9 +147,9 @@
       if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); self.input.focus(); }
     });
     // Clicks inside the panel must not blur the input and close the panel first
-    // (except on the controls that need the focus themselves).
+    // (except on the controls that need the focus themselves: fields and the select).
     this.panel.addEventListener("mousedown", function (e) {
-      if (e.target !== self.salutation && e.target !== self.channelSelect) e.preventDefault();
+      if (!/^(INPUT|SELECT)$/.test(e.target.tagName)) e.preventDefault();
     });
     this.list.addEventListener("click", function (e) { self.onClick(e); });
     if (!this.page) {
@@ -219,7 +245,7 @@
     if (!query || this.composing || query === this.settled || !shown || shown.query !== query) return;
     if (!shown.complete) {
       // Only the titles are in yet: "found nothing" would not be the whole truth.
-      if (byTimer && !api.error) this.settleLater();
+      if (byTimer && !api.error && !api.bodyError) this.settleLater();
       return;
     }
     this.settled = query;
@@ -277,6 +303,21 @@
     if (at < text.length) n.appendChild(document.createTextNode(text.slice(at)));
   }
 
+  // `parts` ([[piece, name], ...] from huashu.fillPlaceholders) into `n`: what stood for
+  // a placeholder marked, as its value or, when it has none, as {name} to be filled.
+  function setParts(n, parts) {
+    var key = "p\u0000" + JSON.stringify(parts);
+    if (n.hsKey === key) return;
+    n.hsKey = key;
+    n.textContent = "";
+    parts.forEach(function (p) {
+      if (!p[1]) { n.appendChild(document.createTextNode(p[0])); return; }
+      var mark = node("mark", p[0] === "{" + p[1] + "}" ? "hs-ph hs-ph--missing" : "hs-ph", n);
+      mark.textContent = p[0];
+      mark.title = "{" + p[1] + "}";
+    });
+  }
+
   function Row(list) {
     this.li = node("li", "hs-result", list);
     this.li.setAttribute("role", "option");
@@ -297,24 +338,46 @@
     this.star.title = "收藏（Ctrl+S）";
     this.copy = node("span", "hs-result__copy", head);
     this.copy.setAttribute("role", "button");
-    this.copy.title = "复制（Ctrl+Enter）";
+    this.copy.title = "复制给客户的话（Ctrl+Enter）";
     this.text = node("div", "hs-result__text", this.li);
     this.label = node("span", "hs-result__label", this.text);
     this.body = node("span", "", this.text);
+    // The selected row, when what it copies is not what it shows: the words copied, filled.
+    this.preview = node("div", "hs-result__preview", this.li);
+    node("span", "hs-result__label", this.preview).textContent = "复制：";
+    this.previewBody = node("span", "", this.preview);
+    // The selected row: an input for each placeholder but 称呼.
+    this.fields = node("div", "hs-result__fields", this.li);
+    this.fields.setAttribute("role", "group");
+    this.fields.setAttribute("aria-label", "复制前填写");
+    // No words for the customer: why there is no copy control.
+    this.note = node("div", "hs-result__note", this.li);
+    // Copying refused (a placeholder without a value): what to fill in.
+    this.alert = node("div", "hs-result__alert", this.li);
+    this.alert.setAttribute("role", "alert");
+    this.alert.hidden = true;
+    this.result = null;
   }
 
   // `partial`: the entry covers only part of the query; `channels`: their titles, "" for all.
-  Row.prototype.show = function (r, index, selected, starred, partial, channels) {
+  // `ctx`: {values} what the agent typed for placeholders (huashu.callValues()).
+  Row.prototype.show = function (r, index, selected, starred, partial, channels, ctx) {
+    if (this.result && this.result.id !== r.id) this.clearAlert();
+    this.result = r;
     this.li.hidden = false;
     setAttr(this.li, "data-index", String(index));
     setAttr(this.li, "data-id", r.id);
-    setAttr(this.li, "aria-selected", String(selected));
     this.li.classList.toggle("hs-result--partial", partial);
+    this.li.classList.toggle("hs-result--avoid", !!r.avoid);
+    this.li.classList.toggle("hs-result--nocopy", !copyable(r));
     this.partial.hidden = !partial;
     this.channels.hidden = !channels;
     setText(this.channels, channels);
-    setAttr(this.kind, "class", "hs-result__kind hs-result__kind--" + r.kind);
-    setText(this.kind, api.kindTitles[r.kind] || r.kind);
+    // A forbidden phrase: its own badge, its wording (the title) struck through and the
+    // words to say instead first, in symbols and words as well as colour.
+    setAttr(this.kind, "class", "hs-result__kind hs-result__kind--" + (r.avoid ? "avoid" : r.kind));
+    setText(this.kind, r.avoid ? "✗ 忌语" : api.kindTitles[r.kind] || r.kind);
+    setAttr(this.title, "title", (r.avoid ? "忌语，不要说：" : "") + r.title + (r.category && r.kind !== "category" ? "（" + r.category + "）" : ""));
     setMarked(this.title, r.title, r.highlights.title);
     setAttr(this.title, "href", r.url);
     setText(this.category, r.category);
@@ -323,10 +386,73 @@
     this.copy.hidden = !copyable(r);
     setText(this.copy, "复制");
     this.copy.classList.remove("hs-copied");
+    this.note.hidden = copyable(r);
+    if (!copyable(r)) setText(this.note, whyNoCopy(r));
+    setText(this.label, r.avoid ? "✓ 改说：" : "");
+    this.decorate(selected, ctx);
+  };
+
+  // What depends on the selection: the filled words and the placeholder inputs.
+  Row.prototype.decorate = function (selected, ctx) {
+    var r = this.result;
+    setAttr(this.li, "aria-selected", String(selected));
+    var filled = selected && copyable(r) ? api.fillPlaceholders(r.copy, ctx.values) : null;
+    var inPlace = !!filled && r.copy === r.text && filled.parts.some(function (p) { return p[1]; });
+    if (inPlace) setParts(this.body, filled.parts);
+    else {
+      var shown = snippet(r.text, r.highlights.text);
+      setMarked(this.body, shown[0], shown[1]);
+    }
     this.text.hidden = !r.text;
-    setText(this.label, r.avoid ? "建议说：" : "");
-    var shown = snippet(r.text, r.highlights.text);
-    setMarked(this.body, shown[0], shown[1]);
+    this.preview.hidden = !filled || r.copy === r.text;
+    if (!this.preview.hidden) setParts(this.previewBody, filled.parts);
+    this.setFields(filled ? fieldNames(r.copy) : [], ctx.values);
+    // A refusal stays only as long as something is still missing.
+    if (!this.alert.hidden) {
+      if (filled && filled.missing.length) this.showAlert(api.missingMessage(filled.missing));
+      else if (filled || !selected) this.clearAlert();
+    }
+  };
+
+  Row.prototype.setFields = function (names, values) {
+    var key = names.join("\u0000");
+    if (this.fields.hsKey !== key) {
+      this.fields.hsKey = key;
+      this.fields.textContent = "";
+      var defaults = api.placeholderDefaults();
+      names.forEach(function (name) {
+        var label = node("label", "hs-result__field", this.fields);
+        node("span", "hs-result__field-name", label).textContent = name;
+        var input = node("input", "", label);
+        input.type = "text";
+        input.autocomplete = "off";
+        input.spellcheck = false;
+        input.setAttribute("data-placeholder", name);
+        input.placeholder = defaults[name] || "必填";
+        input.title = defaults[name] ? "空着就用“" + defaults[name] + "”" : "必须填写才能复制";
+      }, this);
+    }
+    this.fields.hidden = !names.length;
+    var inputs = this.inputs();
+    for (var i = 0; i < inputs.length; i++) {
+      var value = values[inputs[i].getAttribute("data-placeholder")] || "";
+      if (document.activeElement !== inputs[i] && inputs[i].value !== value) inputs[i].value = value;
+    }
+  };
+
+  Row.prototype.inputs = function () {
+    return Array.prototype.slice.call(this.fields.querySelectorAll("input[data-placeholder]"));
+  };
+
+  Row.prototype.showAlert = function (message) {
+    setText(this.alert, "⚠ " + message);
+    this.alert.hidden = false;
+  };
+
+  Row.prototype.clearAlert = function () {
+    this.alert.hidden = true;
+    setText(this.alert, "");
+    this.note.classList.remove("hs-result__note--flash");
   };
 
   SearchBox.prototype.channelText = function (channels) {
@@ -360,13 +486,16 @@
       rows.push(new Row(list));
       list.insertBefore(rows[rows.length - 1].li, this.empty);
     }
-    var firstPartial = -1;
+    var firstPartial = -1, ctx = { values: api.callValues() };
     for (var i = 0; i < rows.length; i++) {
       if (i < results.length) {
         var r = results[i], partial = !!query && (nearest || r.match === "partial");
         if (partial && firstPartial < 0) firstPartial = i;
-        rows[i].show(r, i, i + this.offset === this.selected, starred.indexOf(r.id) >= 0, partial, this.channelText(r.channels));
-      } else rows[i].li.hidden = true;
+        rows[i].show(r, i, i + this.offset === this.selected, starred.indexOf(r.id) >= 0, partial, this.channelText(r.channels), ctx);
+      } else {
+        rows[i].li.hidden = true;
+        rows[i].result = null;
+      }
     }
     this.placeGroup(this.groups[0], shortcuts && shortcuts.starred ? rows[0] : null);
     this.placeGroup(this.groups[1], shortcuts && shortcuts.recent ? rows[shortcuts.starred] : null);
@@ -386,14 +515,32 @@
       setText(this.empty, query ? this.noMatchText(query) + "。" + this.emptyAdvice()
         : "输入关键词：汉字、拼音或首字母都可以。收藏和复制过的话术会显示在这里。");
     }
-    var status = api.isComplete() ? "" : "正在载入全文索引……";
-    if (this.status && this.status.textContent !== status) this.status.textContent = status;
+    this.showBodyState();
     if (this.more && !this.page) {
       this.more.hidden = !query;
       if (query) this.more.href = this.searchPageUrl(query);
     }
     // No scrollIntoView here: it forces a layout on every keystroke. A fresh
     // list starts at its top; only arrow keys move the view.
+  };
+
+  // Body shards: loading (a word in the hint), or failed (a message with 重试 above the
+  // results; titles are still searched).
+  SearchBox.prototype.showBodyState = function () {
+    var failed = !!api.bodyError && !api.error;
+    this.bodyError.hidden = !failed;
+    if (failed) setText(this.bodyError.querySelector(".hs-search__bodyerror-text"), api.bodyError);
+    var status = api.isComplete() || failed ? "" : "正在载入全文索引……";
+    if (this.status && this.status.textContent !== status) this.status.textContent = status;
+  };
+
+  // A short message under the bar (新来电 and the like), gone after a while.
+  SearchBox.prototype.say = function (text) {
+    var message = this.message;
+    setText(message, text);
+    message.hidden = !text;
+    clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(function () { message.hidden = true; }, 3000);
   };
 
   SearchBox.prototype.noMatchText = function (query) {
@@ -429,11 +576,29 @@
     var count = this.offset + this.results.length;
     if (!count) return;
     this.selected = (this.selected + delta + count) % count;
-    if (this.suggest) setAttr(this.suggest, "aria-selected", String(this.suggestionSelected()));
-    for (var i = 0; i < this.results.length; i++) {
-      setAttr(this.rows[i].li, "aria-selected", String(i + this.offset === this.selected));
-    }
+    this.refreshSelection();
     this.scrollToSelected();
+  };
+
+  // The selection, or the values typed, changed: the rows show it (filled words, inputs).
+  SearchBox.prototype.refreshSelection = function () {
+    if (!this.rows) return;
+    if (this.suggest) setAttr(this.suggest, "aria-selected", String(this.suggestionSelected()));
+    var ctx = { values: api.callValues() };
+    for (var i = 0; i < this.results.length; i++) {
+      if (this.rows[i].result) this.rows[i].decorate(i + this.offset === this.selected, ctx);
+    }
+  };
+
+  SearchBox.prototype.selectedRow = function () {
+    var row = this.rows && this.rows[this.selected - this.offset];
+    return row && row.result && !row.li.hidden ? row : null;
+  };
+
+  // 新来电: the values typed for the last caller go (称呼 and the others; 工号 stays).
+  SearchBox.prototype.newCall = function () {
+    api.newCall(); // every box hears huashu:newcall
+    this.say("新来电：已清空称呼和上一位客户的填写内容");
   };
 
   SearchBox.prototype.suggestionSelected = function () {
@@ -461,12 +626,38 @@
     window.location.href = result.url;
   };
 
+  // Copy the words of `result` to say to the customer, filled; or say why not.
   SearchBox.prototype.copy = function (result) {
-    if (!result || !copyable(result)) return;
+    if (!result) return;
+    var index = this.results.indexOf(result), row = this.rows[index];
+    if (!copyable(result)) {
+      // Nothing to say to a customer: the note says so, louder.
+      if (row) {
+        row.note.classList.remove("hs-result__note--flash");
+        void row.note.offsetWidth; // restart the highlight
+        row.note.classList.add("hs-result__note--flash");
+      }
+      return;
+    }
+    var filled = api.fillPlaceholders(result.copy);
+    if (filled.missing.length) {
+      // Never a raw {…} to the customer: ask for the value, where it is typed.
+      if (index >= 0 && this.selected !== index + this.offset) {
+        this.selected = index + this.offset;
+        this.refreshSelection();
+      }
+      if (row) row.showAlert(api.missingMessage(filled.missing));
+      var name = filled.missing[0], input = row && row.inputs().filter(function (i) {
+        return i.getAttribute("data-placeholder") === name;
+      })[0];
+      if (name === SALUTATION) this.salutation.focus();
+      else if (input) input.focus();
+      return;
+    }
+    if (row) row.clearAlert();
     this.settle();
-    var text = fillPlaceholders(result.text, this.salutation.value.trim());
-    var row = this.rows[this.results.indexOf(result)], button = row && row.copy;
-    window.huashu.copyText(text).then(function () {
+    var button = row && row.copy;
+    window.huashu.copyText(filled.text).then(function () {
       var recent = readList(RECENT).filter(function (id) { return id !== result.id; });
       recent.unshift(result.id);
       writeList(RECENT, recent.slice(0, MAX_RECENT));
@@ -486,8 +677,9 @@
   };
 
   SearchBox.prototype.onKey = function (e) {
-    var ctrl = e.ctrlKey || e.metaKey;
-    if (e.key === "ArrowDown") { e.preventDefault(); this.move(1); }
+    var ctrl = e.ctrlKey || e.metaKey, row = this.selectedRow();
+    if (e.key === "Tab" && !e.shiftKey && row && row.inputs().length) { e.preventDefault(); row.inputs()[0].focus(); }
+    else if (e.key === "ArrowDown") { e.preventDefault(); this.move(1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); this.move(-1); }
     else if (e.key === "Enter" && ctrl) { e.preventDefault(); this.copy(this.current()); }
     else if (e.key === "Enter") {
@@ -509,10 +701,32 @@
     }
   };
 
+  // Keys in the placeholder inputs of the selected row: Tab between them (and back to the
+  // box), Enter copies, Esc or the arrows go back to the box.
+  SearchBox.prototype.onFieldKey = function (e) {
+    var row = this.selectedRow(), inputs = row ? row.inputs() : [], at = inputs.indexOf(e.target);
+    if (e.key === "Tab") {
+      e.preventDefault();
+      var next = at + (e.shiftKey ? -1 : 1);
+      if (next >= 0 && next < inputs.length) inputs[next].focus();
+      else this.input.focus();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      this.copy(this.current());
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      this.input.focus();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      this.input.focus();
+      this.move(e.key === "ArrowDown" ? 1 : -1);
+    }
+  };
+
   SearchBox.prototype.onClick = function (e) {
     if (this.suggestion && e.target.closest(".hs-search__suggest")) { this.searchFor(this.suggestion); return; }
     var item = e.target.closest(".hs-result");
-    if (!item) return;
+    if (!item || e.target.closest(".hs-result__fields, .hs-result__alert")) return;
     var result = this.results[Number(item.getAttribute("data-index"))];
     if (e.target.closest(".hs-result__copy")) { e.preventDefault(); this.copy(result); return; }
     if (e.target.closest(".hs-result__star")) { e.preventDefault(); this.toggleStar(result); return; }
@@ -538,6 +752,25 @@
     if (!boxes.length) return;
     // On the search page its own box takes the keyboard; elsewhere the header's.
     var main = boxes.filter(function (b) { return b.page; })[0] || boxes[0];
+    // 新来电, from anywhere (also while typing in a field): Alt+N.
+    document.addEventListener("keydown", function (e) {
+      if (!e.altKey || e.ctrlKey || e.metaKey || (e.code !== "KeyN" && e.key !== "n" && e.key !== "N")) return;
+      e.preventDefault();
+      main.open();
+      main.newCall();
+      main.salutation.focus();
+    });
+    document.addEventListener("huashu:newcall", function () {
+      boxes.forEach(function (b) { b.salutation.value = ""; });
+    });
+    // A value typed anywhere (a box, a page's copy button): every box shows it.
+    document.addEventListener("huashu:values", function () {
+      var salutation = api.callValues()[SALUTATION] || "";
+      boxes.forEach(function (b) {
+        if (document.activeElement !== b.salutation && b.salutation.value.trim() !== salutation.trim()) b.salutation.value = salutation;
+        b.refreshSelection();
+      });
+    });
     document.addEventListener("keydown", function (e) {
       if (typingElsewhere(e.target) || e.altKey) return;
       var ctrl = e.ctrlKey || e.metaKey;
