@@ -41,6 +41,7 @@
   var TIER_LITERAL = 0, TIER_SYNONYM = 1, TIER_PARTIAL = 2;
   // Bounds that keep every query, however long, to a few milliseconds.
   var MAX_QUERY = 200, MAX_TERMS = 8, MAX_TYPO_RUN = 12, MAX_RELAXED_TERMS = 16, MAX_REWRITES = 6, MAX_RELAXED_QUERIES = 3;
+  var MAX_WORDS = 4;
   // A partial match must cover at least this share of what the query says (weighted by rarity).
   var MIN_COVERAGE = 0.3;
   // A term in more than this share of entries is common: matching only such terms is no match.
@@ -710,9 +711,11 @@
     var plans = this.plans(query);
     if (!plans.length) return [];
     this.collect(plans, false, limit, kinds);
-    var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean).slice(0, MAX_TERMS);
+    var markWith = plans, terms = query.split(/[\s\u3000]+/).filter(Boolean);
     if (this.countBelow(Infinity, kinds) < limit) {
-      if (terms.length > 1) {
+      // A few words, each somewhere in an entry; more words than that are a sentence,
+      // read as terms by the partial tier.
+      if (terms.length > 1 && terms.length <= MAX_WORDS) {
         var direct = this.snapshot(), together = this.matchTerms(terms);
         for (var t = 0; t < terms.length; t++) markWith = markWith.concat(this.plans(terms[t]));
         this.beginQuery();
@@ -893,7 +896,28 @@
   // bounds: {minCoverage, commonShare}, MIN_COVERAGE and COMMON_SHARE unless given.
   // Returns the terms, to highlight matches with.
   Engine.prototype.relaxed = function (queries, bounds) {
-    var marks = [], self = this, total = this.docCount, buffers = this.scratch();
+    var marks = [], self = this, total = this.docCount, buffers = this.scratch(), cache = new Map();
+    // A term's documents, found once per search: the query and its rewrites share most terms.
+    // (Each document's field and place for the term are kept beside its number.)
+    function known(term) {
+      var key = term.units.map(function (u) { return u.key; }).join("\u0001"), hit = cache.get(key);
+      if (!hit) {
+        var docs = self.termDocs(term, buffers), weight = new Float64Array(docs.length);
+        var index = new Int32Array(docs.length), pos = new Int32Array(docs.length);
+        for (var i = 0; i < docs.length; i++) {
+          weight[i] = buffers.termWeight[docs[i]];
+          index[i] = buffers.termIndex[docs[i]];
+          pos[i] = buffers.termPos[docs[i]];
+        }
+        cache.set(key, hit = { docs: docs, weight: weight, index: index, pos: pos });
+      }
+      for (var j = 0; j < hit.docs.length; j++) {
+        buffers.termWeight[hit.docs[j]] = hit.weight[j];
+        buffers.termIndex[hit.docs[j]] = hit.index[j];
+        buffers.termPos[hit.docs[j]] = hit.pos[j];
+      }
+      return hit.docs;
+    }
     var minCoverage = bounds ? bounds.minCoverage : MIN_COVERAGE, commonShare = bounds ? bounds.commonShare : COMMON_SHARE;
     queries.forEach(function (query, q) {
       var terms = self.terms(self.termRuns(query));
@@ -908,7 +932,7 @@
       }
       var generation = ++buffers.seenGeneration, touched = [], weightSum = 0;
       terms.forEach(function (term) {
-        var docs = self.termDocs(term, buffers), df = docs.length;
+        var docs = known(term), df = docs.length;
         var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total ? 1 : 0;
         // A pair of characters the library never writes is often two words' edges
         // (态度太差: 度太), sometimes the word that matters (赔钱): it counts, but less.
