@@ -358,7 +358,11 @@ class PlaceholderDefault:
     """One line of placeholders.yaml: what a `{占位符}` becomes when the agent leaves it empty."""
 
     name: str = spec("占位符的名字（不带花括号），如 称呼、时限", required=True)
-    default: str = spec("坐席没有填写时使用的值，如 称呼 → 您、时限 → 24小时", required=True)
+    default: str = spec("坐席没有填写时使用的值，如 时限 → 24小时（与 omit 二选一）", default="")
+    omit: bool = spec(
+        "坐席没有填写时整个省略（连同紧跟的逗号），如 称呼：“{称呼}，您好”变成“您好”（与 default 二选一）",
+        default=False,
+    )
     origin: Origin | None = _internal()
     positions: str = _internal("")
 

@@ -200,6 +200,8 @@ RULES: tuple[Rule, ...] = (
     ),
     OneOf(model.Synonym, ("same", "words"), "same 和 words 只能写一个：同义词组写 same，单向扩展写 words 和 means"),
     Together(model.Synonym, ("words", "means"), "words 和 means 要一起写：缺少 {field}"),
+    AtLeastOne(model.PlaceholderDefault, ("default", "omit"), "请写 default（默认值）或 omit: true（不填就省略）"),
+    OneOf(model.PlaceholderDefault, ("default", "omit"), "default 和 omit 只能写一个"),
 )
 
 

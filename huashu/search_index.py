@@ -163,7 +163,8 @@ def build_index(library: Library, use_directory_urls: bool = True) -> tuple[dict
         },
         "synonyms": _synonym_table(library, folding),
         # What each {占位符} becomes when the agent leaves it empty (placeholders.yaml).
-        "placeholders": {p.name: p.default for p in library.placeholder_defaults},
+        # "" : left out, with the comma after it.
+        "placeholders": {p.name: "" if p.omit else p.default for p in library.placeholder_defaults},
         "shards": [],
     }
     return head, shards

@@ -149,7 +149,7 @@ def test_salutation_from_the_call_field_or_the_library_default(page: Page) -> No
     set_salutation(page, "")
     select(page, "hold-return", "等待后回到通话")
     copy_key(page)
-    assert clipboard(page) == "您，对不起，让您久等了。"  # placeholders.yaml: 称呼 → 您
+    assert clipboard(page) == "对不起，让您久等了。"  # placeholders.yaml: 称呼 left out when not filled
 
 
 def test_a_placeholder_without_value_or_default_refuses_until_filled(page: Page) -> None:
@@ -176,7 +176,7 @@ def test_a_placeholder_without_value_or_default_refuses_until_filled(page: Page)
 
 def test_tab_moves_through_the_inputs_and_an_empty_one_takes_its_default(page: Page) -> None:
     select(page, "greeting-callback-opening", "外呼回访开场")
-    assert selected(page)["fields"] == [{"name": "公司", "placeholder": "本公司", "value": "", "label": "公司"}]
+    assert selected(page)["fields"] == [{"name": "公司", "placeholder": "可不填", "value": "", "label": "公司"}]
     page.keyboard.press("Tab")
     assert focused_placeholder(page) == "公司"
     page.keyboard.press("Tab")  # past the last input: back to the box
@@ -184,12 +184,12 @@ def test_tab_moves_through_the_inputs_and_an_empty_one_takes_its_default(page: P
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # empty: the default
     page.wait_for_timeout(100)
-    assert clipboard(page).startswith("您好，请问是您吗？我是本公司客服中心的客服代表")
+    assert clipboard(page).startswith("您好，请问是本人吗？我是客服中心的客服代表")
     page.keyboard.type("星光电力")
     page.keyboard.press("Escape")  # back to the box; the copy key there copies too
     assert page.evaluate("document.activeElement.classList.contains('hs-search__input')")
     copy_key(page)
-    assert clipboard(page).startswith("您好，请问是您吗？我是星光电力客服中心的客服代表")
+    assert clipboard(page).startswith("您好，请问是本人吗？我是星光电力客服中心的客服代表")
 
 
 def test_a_procedure_copies_only_the_words_of_a_step(page: Page, library: model.Library) -> None:
@@ -289,7 +289,7 @@ def test_new_call_clears_every_per_call_value(page: Page, site_url: str) -> None
     assert clipboard(page) == SENTINEL  # {部门} has to be asked again
     select(page, "hold-return", "等待后回到通话")
     copy_key(page)
-    assert clipboard(page) == "您，对不起，让您久等了。"
+    assert clipboard(page) == "对不起，让您久等了。"
     select(page, "greeting-with-id", "报工号问候")
     copy_key(page)
     assert clipboard(page) == "您好，8001号客服代表为您服务，请问有什么可以帮您？"  # the agent's own stays
@@ -310,7 +310,7 @@ def test_page_copy_buttons_fill_from_the_same_values_and_refuse_without_one(page
     button = page.locator('[data-entry="hold-return"] > .hs-say button.hs-copy')
     button.click()
     page.wait_for_timeout(100)
-    assert clipboard(page) == "您，对不起，让您久等了。"
+    assert clipboard(page) == "对不起，让您久等了。"
     set_salutation(page, "$&先生")
     page.keyboard.press("Escape")
     button.click()

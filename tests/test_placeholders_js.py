@@ -72,15 +72,15 @@ def run(calls: list[list[object]]) -> list[object]:
     return answers
 
 
-DEFAULTS = {"称呼": "您", "时限": "24小时"}
+DEFAULTS = {"称呼": "", "时限": "24小时"}  # "": left out when not filled
 
 
 @pytest.mark.parametrize(
     ("text", "values", "filled", "missing"),
     [
-        ("{称呼}，对不起，让您久等了。", {}, "您，对不起，让您久等了。", []),
+        ("{称呼}，对不起，让您久等了。", {}, "对不起，让您久等了。", []),  # left out, with its comma
         ("{称呼}，对不起，让您久等了。", {"称呼": "王先生"}, "王先生，对不起，让您久等了。", []),
-        ("{称呼}，您好", {"称呼": "   "}, "您，您好", []),  # blank: the default
+        ("{称呼}您好", {"称呼": "   "}, "您好", []),  # blank: the default (left out)
         ("{称呼}，您好", {"称呼": "$&先生$'$`$$$1"}, "$&先生$'$`$$$1，您好", []),  # literal
         ("您好，{工号}号为您服务", {}, "您好，{工号}号为您服务", ["工号"]),
         ("{部门}和{部门}，{工号}", {}, "{部门}和{部门}，{工号}", ["部门", "工号"]),
@@ -95,7 +95,9 @@ def test_fill_placeholders(text: str, values: dict, filled: str, missing: list[s
     assert answer["text"] == filled and answer["missing"] == missing
     # In pieces for showing: one marked piece per placeholder, the value or {name} itself.
     assert "".join(piece for piece, _ in answer["parts"]) == filled
-    assert [name for _, name in answer["parts"] if name] == re.findall(r"\{([^{}\s]+)\}", text)
+    written = re.findall(r"\{([^{}\s]+)\}", text)
+    left_out = [n for n in written if DEFAULTS.get(n) == "" and not str(values.get(n, "")).strip()]
+    assert [name for _, name in answer["parts"] if name] == [n for n in written if n not in left_out]
 
 
 def test_names_in_order_each_once() -> None:

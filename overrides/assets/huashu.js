@@ -99,6 +99,8 @@
   // showing the values apart; `missing` the names that have no value and no default
   // (they stay as {name} in `text`, which must then not be copied). `values` and
   // `defaults` default to callValues() and the library's defaults.
+  var OMITTED_WITH = "，、, ";
+
   function fillPlaceholders(text, values, defaults) {
     values = values || callValues();
     defaults = defaults || libraryDefaults();
@@ -107,8 +109,15 @@
     PLACEHOLDER.lastIndex = 0;
     while ((match = PLACEHOLDER.exec(text))) {
       var name = match[1], value = String(values[name] || "").trim();
+      var omit = !value && defaults[name] === "";
       if (!value) value = typeof defaults[name] === "string" ? defaults[name] : "";
       if (match.index > at) parts.push([text.slice(at, match.index), ""]);
+      if (omit) {
+        // Left out when not filled (placeholders.yaml omit): "{称呼}，您好" reads "您好".
+        at = match.index + match[0].length;
+        if (OMITTED_WITH.indexOf(text.charAt(at)) >= 0) at++;
+        continue;
+      }
       if (value) parts.push([value, name]);
       else {
         parts.push([match[0], name]);

@@ -118,7 +118,7 @@
       api.setCallValue(SALUTATION, self.salutation.value);
     });
     this.salutation.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { self.salutation.value = ""; api.setCallValue(SALUTATION, ""); }
+      // Esc leaves the field as Enter does; the name stays until 新来电 (Alt+N).
       if (e.key === "Enter" || e.key === "Escape") { e.preventDefault(); self.input.focus(); }
     });
     this.newCallButton.addEventListener("click", function () { self.newCall(); });
@@ -428,7 +428,7 @@
         input.autocomplete = "off";
         input.spellcheck = false;
         input.setAttribute("data-placeholder", name);
-        input.placeholder = defaults[name] || "必填";
+        input.placeholder = defaults[name] === "" ? "可不填" : defaults[name] || "必填";
         input.title = defaults[name] ? "空着就用“" + defaults[name] + "”" : "必须填写才能复制";
       }, this);
     }
