@@ -18,8 +18,8 @@ def test_copy_button_puts_exactly_the_phrase_on_the_clipboard(browser: Browser, 
     page.goto(site_url + "hold/")
     button = page.locator('[data-entry="hold-return"] button.hs-copy').first
     button.click()
-    # {称呼} left empty: the library's default (placeholders.yaml), never the raw placeholder.
-    assert page.evaluate("navigator.clipboard.readText()") == "您，对不起，让您久等了。"
+    # {称呼} left empty: left out with its comma (placeholders.yaml omit), never the raw placeholder.
+    assert page.evaluate("navigator.clipboard.readText()") == "对不起，让您久等了。"
     assert button.inner_text() == "已复制"
     # A forbidden phrase copies its recommended alternative, never the forbidden words.
     page.goto(site_url + "forbidden/")
