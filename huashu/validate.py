@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -240,10 +241,29 @@ def validate_library(files: LibraryFiles) -> Library:
         placeholder_defaults=placeholder_defaults,
     )
     _check_across_files(collector, library, files)
+    _check_placeholder_defaults(collector, placeholder_defaults)
     errors = files.errors + collector.errors
     if errors:
         raise LibraryInvalid(errors)
     return library
+
+
+def _check_placeholder_defaults(collector: Collector, defaults: list[model.PlaceholderDefault]) -> None:
+    """Each placeholder named once, as phrases write it ({称呼} is written 称呼)."""
+    seen: dict[str, model.PlaceholderDefault] = {}
+    pattern = re.compile(model.PLACEHOLDER_PATTERN)
+    for item in defaults:
+        assert item.origin is not None
+        line, column, path = model.position_of(item, "name")
+        if not pattern.fullmatch("{" + item.name + "}"):
+            message = f"占位符名字“{item.name}”无效：写花括号里的字，不带花括号和空格，如 称呼"
+            collector.errors.append(LibraryError(item.origin.file, line, column, path, message))
+        elif item.name in seen:
+            first = seen[item.name].origin
+            message = f"占位符 {item.name} 重复，已在 {first} 写过（只能有一个默认值）"
+            collector.errors.append(LibraryError(item.origin.file, line, column, path, message))
+        else:
+            seen[item.name] = item
 
 
 def _first_of_each(items: list[Any]) -> list[Any]:

@@ -43,14 +43,22 @@
   // The agent's own, not the caller's: kept across calls and visits.
   var AGENT_NAMES = { "工号": true };
 
+  // Where values live when the browser refuses storage (a policy, private mode): this page only.
+  var memory = {};
+
   function readObject(storage, key) {
     try {
       var value = JSON.parse(window[storage].getItem(key) || "{}");
       return value && typeof value === "object" && !Array.isArray(value) ? value : {};
-    } catch (e) { return {}; } // storage disabled, or not JSON
+    } catch (e) { return memory[storage + key] || {}; } // storage disabled, or not JSON
   }
   function writeObject(storage, key, value) {
-    try { window[storage].setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+    memory[storage + key] = value;
+    try { window[storage].setItem(key, JSON.stringify(value)); } catch (e) { /* kept in memory */ }
+  }
+
+  function own(object, name) {
+    return Object.prototype.hasOwnProperty.call(object, name) ? object[name] : undefined;
   }
 
   // The names of the placeholders in `text`, each once, in order.
@@ -108,9 +116,9 @@
     text = String(text || "");
     PLACEHOLDER.lastIndex = 0;
     while ((match = PLACEHOLDER.exec(text))) {
-      var name = match[1], value = String(values[name] || "").trim();
-      var omit = !value && defaults[name] === "";
-      if (!value) value = typeof defaults[name] === "string" ? defaults[name] : "";
+      var name = match[1], value = String(own(values, name) || "").trim();
+      var fallback = own(defaults, name), omit = !value && fallback === "";
+      if (!value) value = typeof fallback === "string" ? fallback : "";
       if (match.index > at) parts.push([text.slice(at, match.index), ""]);
       if (omit) {
         // Left out when not filled (placeholders.yaml omit): "{称呼}，您好" reads "您好".

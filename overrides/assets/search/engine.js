@@ -311,6 +311,8 @@
     var mask = new Uint8Array(this.charCount), list = [];
     grades.forEach(function (grade, id) { mask[id] = grade; list.push(id); });
     mask[0] = 0;
+    // Best grade first: a scan that keeps the first occurrence it meets keeps the best one.
+    list.sort(function (a, b) { return mask[a] - mask[b] || a - b; });
     unit = { key: key, mask: mask, chars: Int32Array.from(list), costs: new WeakMap(), strong: false };
     if (this.unitCache.size > 2000) this.unitCache.clear();
     this.unitCache.set(key, unit);
@@ -759,7 +761,8 @@
     var limit = options.limit || 5, allowed = this.filterFor(options);
     query = normalizeQuery(query);
     this.beginQuery();
-    var marks = this.relaxed([query].concat(this.rewrites(query)), { minCoverage: 0, commonShare: 1 });
+    var readings = [query].concat(this.rewrites(query)).slice(0, MAX_RELAXED_QUERIES);
+    var marks = this.relaxed(readings, { minCoverage: 0, commonShare: 1 });
     var self = this, picked = this.top(limit, allowed);
     var results = picked.map(function (doc) { return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], marks); });
     var latin = /[a-z]/i.test(query) && !/[\u3400-\u9fff]/.test(query);
@@ -797,18 +800,32 @@
     return out.map(function (q) { return q.replace(/\s+/g, " ").trim(); });
   };
 
+  // The query without the particles that end it (退款了吗 → 退款), except where a particle
+  // ends a word the library writes (目的, 好的, 除了): 了 and 的 are checked against the index.
+  Engine.prototype.withoutParticles = function (query) {
+    var found = FINAL_PARTICLES.exec(query);
+    if (!found) return query;
+    var cut = found.index;
+    while (cut < query.length && cut > 0 && (query[cut] === "了" || query[cut] === "的")) {
+      var pair = { units: [this.literalUnit(this.folder.fold(query[cut - 1])), this.literalUnit(query[cut])] };
+      if (!this.termDocs(pair, this.scratch()).length) break;
+      cut++;
+    }
+    return query.slice(0, cut);
+  };
+
   // The query without question and filler words (hanzi as typed; pinyin ones are dropped by termRuns).
   Engine.prototype.withoutFillers = function (query) {
     var out = query;
     for (var f = 0; f < FILLERS.length; f++) out = out.split(FILLERS[f]).join(" ");
-    return out.replace(FINAL_PARTICLES, "").replace(/\s+/g, " ").trim();
+    return this.withoutParticles(out).replace(/\s+/g, " ").trim();
   };
 
   // --- the relaxed tier: the query as terms, ranked by how much of it an entry covers ------
 
   // The query's units (its best reading) in runs between the fillers that were dropped.
   Engine.prototype.termRuns = function (query) {
-    var plans = this.plans(normalizeQuery(query).replace(FINAL_PARTICLES, ""));
+    var plans = this.plans(this.withoutParticles(normalizeQuery(query)));
     if (!plans.length) return [];
     var units = plans[0].units, keep = new Uint8Array(units.length).fill(1), f, i, k;
     for (f = 0; f < this.fillerIds.length; f++) {
