@@ -85,10 +85,14 @@ def document_for(entry: Entry, library: Library) -> SearchDocument:
     slots: dict[str, list[str]] = {"keywords": [], "shown": [], "other": []}
     copy: list[str] = []
     steps: dict[int, tuple[list[str], list[str]]] = {}
+    main = model.main_text_field(entry.kind)
+    guidance: list[str] = []  # the entry's own guidance after its main text, in case it has nothing to say
     for text in model.entry_texts(entry, library.by_id):
         slot = _SLOTS.get(text.role)
         if not (slot and text.text):
             continue
+        if text.role is Role.GUIDE and text.step is None and text.path != main:
+            guidance.append(text.text)
         if text.step is not None and text.role in (Role.GUIDE, Role.SAY):
             shown, said = steps.setdefault(text.step, ([], []))
             shown.append(text.text)
@@ -102,8 +106,6 @@ def document_for(entry: Entry, library: Library) -> SearchDocument:
         slots["shown"].append(" ".join(shown))
         copy.append(" ".join(said))
     if not slots["shown"] and slots["other"] and not model.is_forbidden(entry):
-        main = model.main_text_field(entry.kind)
-        guidance = [t.text for t in model.entry_texts(entry) if t.role is Role.GUIDE and t.text and t.path != main]
         shown_guidance = (guidance or slots["other"])[0]
         slots["other"].remove(shown_guidance)  # shown instead: searched once
         slots["shown"].append(shown_guidance)

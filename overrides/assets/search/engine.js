@@ -744,9 +744,8 @@
       }
       this.tierOffset = 0;
     }
-    // The partial tier reads the query and its first rewrites (its core, a synonym or two).
     if (this.countBelow(Infinity, kinds) < limit) {
-      markWith = markWith.concat(this.relaxed([query].concat(rewrites.slice(0, MAX_RELAXED_QUERIES - 1))));
+      markWith = markWith.concat(this.relaxed([query].concat(rewrites)));
     }
     var self = this;
     return this.top(limit, kinds).map(function (doc) {
@@ -761,8 +760,7 @@
     var limit = options.limit || 5, allowed = this.filterFor(options);
     query = normalizeQuery(query);
     this.beginQuery();
-    var readings = [query].concat(this.rewrites(query)).slice(0, MAX_RELAXED_QUERIES);
-    var marks = this.relaxed(readings, { minCoverage: 0, commonShare: 1 });
+    var marks = this.relaxed([query].concat(this.rewrites(query)), { minCoverage: 0, commonShare: 1 });
     var self = this, picked = this.top(limit, allowed);
     var results = picked.map(function (doc) { return self.result(doc, [self.bestIndex[doc], self.bestPos[doc]], marks); });
     var latin = /[a-z]/i.test(query) && !/[\u3400-\u9fff]/.test(query);
@@ -853,7 +851,7 @@
       for (var i = 0; i + 1 < run.length; i++) pieces.push([run[i], run[i + 1]]);
       pieces.forEach(function (units) {
         var key = units.map(function (u) { return u.key; }).join("\u0001");
-        if (!seen.has(key)) { seen.add(key); terms.push({ units: units }); }
+        if (!seen.has(key)) { seen.add(key); terms.push({ key: key, units: units }); }
       });
     });
     return terms;
@@ -910,14 +908,15 @@
   // The partial tier: each query (the query and its rewrites) as terms; an entry
   // scores the share of the terms it holds, each weighted by how rare it is in the
   // library (BM25's idf) and by where it is found (title, words, guidance, hidden).
+  // Reads the first MAX_RELAXED_QUERIES of `queries` (the query, its core, a synonym or two).
   // bounds: {minCoverage, commonShare}, MIN_COVERAGE and COMMON_SHARE unless given.
   // Returns the terms, to highlight matches with.
   Engine.prototype.relaxed = function (queries, bounds) {
     var marks = [], self = this, total = this.docCount, buffers = this.scratch(), cache = new Map();
     // A term's documents, found once per search: the query and its rewrites share most terms.
-    // (Each document's field and place for the term are kept beside its number.)
+    // Beside each document: the field weight, index and place of its best occurrence.
     function known(term) {
-      var key = term.units.map(function (u) { return u.key; }).join("\u0001"), hit = cache.get(key);
+      var hit = cache.get(term.key);
       if (!hit) {
         var docs = self.termDocs(term, buffers), weight = new Float64Array(docs.length);
         var index = new Int32Array(docs.length), pos = new Int32Array(docs.length);
@@ -926,17 +925,12 @@
           index[i] = buffers.termIndex[docs[i]];
           pos[i] = buffers.termPos[docs[i]];
         }
-        cache.set(key, hit = { docs: docs, weight: weight, index: index, pos: pos });
+        cache.set(term.key, hit = { docs: docs, weight: weight, index: index, pos: pos });
       }
-      for (var j = 0; j < hit.docs.length; j++) {
-        buffers.termWeight[hit.docs[j]] = hit.weight[j];
-        buffers.termIndex[hit.docs[j]] = hit.index[j];
-        buffers.termPos[hit.docs[j]] = hit.pos[j];
-      }
-      return hit.docs;
+      return hit;
     }
     var minCoverage = bounds ? bounds.minCoverage : MIN_COVERAGE, commonShare = bounds ? bounds.commonShare : COMMON_SHARE;
-    queries.forEach(function (query, q) {
+    queries.slice(0, MAX_RELAXED_QUERIES).forEach(function (query, q) {
       var terms = self.terms(self.termRuns(query));
       if (!terms.length) return;
       // Long queries: the rarest terms say the most, and bound the work.
@@ -949,7 +943,7 @@
       }
       var generation = ++buffers.seenGeneration, touched = [], weightSum = 0;
       terms.forEach(function (term) {
-        var docs = known(term), df = docs.length;
+        var hit = known(term), df = hit.docs.length;
         var idf = Math.log(1 + (total - df + 0.5) / (df + 0.5)), telling = df <= commonShare * total ? 1 : 0;
         // A pair of characters the library never writes is often two words' edges
         // (态度太差: 度太), sometimes the word that matters (赔钱): it counts, but less.
@@ -957,7 +951,7 @@
         weightSum += idf;
         marks.push(term);
         for (var i = 0; i < df; i++) {
-          var doc = docs[i], weighted = idf * buffers.termWeight[doc];
+          var doc = hit.docs[i], weighted = idf * hit.weight[i];
           if (buffers.seen[doc] !== generation) {
             buffers.seen[doc] = generation;
             buffers.covered[doc] = buffers.quality[doc] = buffers.best[doc] = 0;
@@ -969,8 +963,8 @@
           buffers.telling[doc] |= telling;
           if (weighted > buffers.best[doc]) {
             buffers.best[doc] = weighted;
-            buffers.bestIndex[doc] = buffers.termIndex[doc];
-            buffers.bestPos[doc] = buffers.termPos[doc];
+            buffers.bestIndex[doc] = hit.index[i];
+            buffers.bestPos[doc] = hit.pos[i];
           }
         }
       });
