@@ -39,7 +39,21 @@ _TAG_NAMES = {
     _STR_TAG: "文本",
 }
 _ID_RE = re.compile(model.ID_PATTERN)
-_CONTROL = re.compile(f"[{model.CONTROL_CHARACTERS}]")
+# Characters no text may hold, each with what it is and what to do.
+_BAD_CHARACTERS = (
+    (
+        re.compile(f"[{model.CONTROL_CHARACTERS}]"),
+        "含有看不见的控制字符 U+{code:04X}，请删除（可能来自双引号里的 \\ 转义）",
+    ),
+    (
+        re.compile(f"[{model.LONE_SURROGATES}]"),
+        "含有无效的转义 \\u{code:04X}（半个字符，无法保存为 UTF-8），请删除；表情等字符请直接写出来，不要写成 \\u 转义",
+    ),
+    (
+        re.compile(f"[{model.BIDI_CONTROLS}]"),
+        "含有改变文字方向的控制字符 U+{code:04X}（会让文字倒着或错乱显示），请删除",
+    ),
+)
 # Tags the YAML core schema resolves by itself; any other tag (!!python/..., !custom) is refused.
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _ID_TYPES = (
@@ -157,10 +171,10 @@ class Converter:
         text = node.value.strip()
         if not text:
             return self.error(node, path, "不能为空")
-        control = _CONTROL.search(text)
-        if control:
-            code = ord(control.group())
-            return self.error(node, path, f"含有看不见的控制字符 U+{code:04X}，请删除（可能来自双引号里的 \\ 转义）")
+        for pattern, message in _BAD_CHARACTERS:
+            found = pattern.search(text)
+            if found:
+                return self.error(node, path, message.format(code=ord(found.group())))
         return text
 
     def convert_id(self, node: yaml.Node, hint: Any, path: str) -> Any:

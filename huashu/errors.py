@@ -5,7 +5,20 @@ and for editors' tools to parse."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What must never reach a terminal or a log as itself: control characters (an ESC
+# starts a terminal escape sequence), bidirectional controls (they reorder the line
+# on screen), line and paragraph separators, and lone surrogates (unprintable).
+_UNPRINTABLE = re.compile(
+    r"[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character written as its \\u escape, visible and inert."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -25,7 +38,7 @@ class LibraryError:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{text} [{self.rule}]" if self.rule else text
+        return printable(f"{text} [{self.rule}]" if self.rule else text)
 
 
 class LibraryInvalid(Exception):

@@ -37,8 +37,15 @@ ReviewPeriod = NewType("ReviewPeriod", str)
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # Control characters other than line breaks and tabs: invisible in an editor, unsafe in a terminal.
 CONTROL_CHARACTERS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"
+# Halves of a UTF-16 pair, written alone as a double-quoted escape ("\ud83d"): no character
+# at all, and unencodable in the UTF-8 every page and index is written in.
+LONE_SURROGATES = r"\ud800-\udfff"
+# Embeddings, overrides and isolates: they reorder how a line is shown ("Trojan Source").
+BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"
 # Text an editor writes: something visible, and no control character.
-TEXT_PATTERN = rf"^(?=[\s\S]*\S)[^{CONTROL_CHARACTERS}]*$"
+# (Lone surrogates stay out of the editors' schema: a JSON Schema regex without the u flag
+# would refuse every emoji, whose UTF-16 halves match the range.)
+TEXT_PATTERN = rf"^(?=[\s\S]*\S)[^{CONTROL_CHARACTERS}{BIDI_CONTROLS}]*$"
 PLACEHOLDER_PATTERN = r"\{([^{}\s]+)\}"
 REVIEW_PERIOD_PATTERN = r"^\s*(\d+)\s*(天|日|周|星期|个月|月|年|days?|weeks?|months?|years?)\s*$"
 DEFAULT_REVIEW_PERIOD = "12个月"

@@ -63,7 +63,7 @@ def test_bundled_library_is_valid_and_complete() -> None:
     assert used == set(library.category_by_id), "every category has entries"
 
 
-@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax"])
+@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax", "unprintable-escapes"])
 def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
     library = assemble_library(tmp_path, case)
     result = subprocess.run(
@@ -76,6 +76,14 @@ def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> No
     assert result.returncode == 1
     assert result.stderr.splitlines()[:-1] == expected
     assert "Traceback" not in result.stderr
+    assert not any(c in result.stderr for c in "\x1b\u202e"), "content's control characters reach the terminal"
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    (library / "new\nline.yaml").write_text("entries: [\n", encoding="utf-8")
+    lines = error_lines(library, tmp_path)
+    assert len(lines) == 1 and lines[0].startswith("scripts_library/new\\u000aline.yaml:"), lines
 
 
 def test_cli_validate_bundled_library() -> None:
