@@ -37,13 +37,38 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     build(config)
 
 
+def output_problem(out: Path) -> str:
+    """Why the PDF cannot be written to `out`, in Chinese; empty when it can.
+
+    Checked before the minutes of building and printing, and because Chromium would
+    otherwise create any missing folders on the way, wherever the path points.
+    """
+    if out.is_dir():
+        return f"{out} 是一个文件夹，请给出 PDF 文件的路径，如 {out / 'cards.pdf'}"
+    if out.exists() and not out.is_file():
+        return f"{out} 不是普通文件，请换一个 PDF 文件路径"
+    folder = out.parent
+    if not folder.is_dir():
+        return f"文件夹 {folder} 不存在，请先创建它，或换一个路径"
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        return f"没有权限写入 {out}，请换一个路径"
+    return ""
+
+
 def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool = False) -> int:
-    """Print the cards of one print run to `out`; returns the number of pages."""
+    """Print the cards of one print run to `out`; returns the number of pages.
+
+    The PDF is written beside `out` and renamed into place, so an interrupted export
+    never leaves half a file where a good one was.
+    """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from huashu.urls import card_page
 
+    problem = output_problem(out)
+    if problem:
+        raise PdfError(problem)
     if not Path(CHROMIUM).exists():
         raise PdfError(f"找不到 Chromium（{CHROMIUM}）。请先安装：apt-get install chromium fonts-noto-cjk")
     with tempfile.TemporaryDirectory() as work:
@@ -56,10 +81,24 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
                 page = browser.new_page()
                 page.goto(page_file.as_uri())
                 page.emulate_media(media="print")
-                page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+                pdf = page.pdf(prefer_css_page_size=True, print_background=True)
                 browser.close()
         except PlaywrightError as exc:
             raise PdfError(f"Chromium 打印失败：{exc}") from None
+    _write_atomically(out, pdf)
     from pypdf import PdfReader
 
     return len(PdfReader(str(out)).pages)
+
+
+def _write_atomically(out: Path, content: bytes) -> None:
+    part: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as file:
+            part = Path(file.name)
+            file.write(content)
+        os.replace(part, out)
+    except OSError as exc:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise PdfError(f"无法写入 {out}，请检查路径、权限和磁盘空间（系统提示：{exc.strerror or exc}）") from None

@@ -203,3 +203,26 @@ def test_print_stylesheet_uses_the_paper_table() -> None:
         margin = MARGIN[size]
         assert f"@page hs-{size} {{ size: {width:g}mm {height:g}mm; margin: {margin:g}mm; }}" in css
         assert f".hs-card--{size} {{ width: {width:g}mm; min-height: {height:g}mm; padding: {margin:g}mm; }}" in css
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("", "{target} 是一个文件夹，请给出 PDF 文件的路径，如 {target}/cards.pdf"),
+        ("missing/deeper/cards.pdf", "文件夹 {target_parent} 不存在，请先创建它，或换一个路径"),
+    ],
+    ids=["a-folder", "missing-folders"],
+)
+def test_pdf_path_problems_are_refused_before_printing(tmp_path: Path, target: str, message: str) -> None:
+    """A folder or a path under a missing folder: a clear message, and no folders made on the way."""
+    out = tmp_path / target if target else tmp_path
+    result = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "cards", "--pdf", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == message.format(target=out, target_parent=out.parent)
+    assert sorted(tmp_path.iterdir()) == []
