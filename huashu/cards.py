@@ -184,9 +184,10 @@ def fit_card(
     parts = _split(title, blocks, paper, pinyin_on)
     report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
     cards = []
+    by_id = {e.id: e for e in entries}
     for number, part_blocks in enumerate(parts, start=1):
-        ids = {b.entry_id for b in part_blocks}
-        part_entries = tuple(e for e in entries if e.id in ids)
+        # In the blocks' order, once each: one pass over the part, not over every entry per part.
+        part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
         font = next((f for f in FONT_STEPS if _fits(title, part_blocks, paper, f, pinyin_on)), FONT_STEPS[-1])
         cards.append(
             replace(
