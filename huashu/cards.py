@@ -237,10 +237,11 @@ def card_sources(library: Library) -> list[tuple[str, str, list[Entry], str | No
 
 
 def _card_entries(card: Card, library: Library) -> list[Entry]:
-    entries = [library.by_id[i] for i in card.entries]
+    chosen = {i: library.by_id[i] for i in card.entries}
     for category_id in card.categories:
-        entries += [e for e in library.entries_in(category_id) if e not in entries]
-    return entries
+        for entry in library.entries_in(category_id):
+            chosen.setdefault(entry.id, entry)  # by id: comparing entries whole is slow and quadratic
+    return list(chosen.values())
 
 
 FitMemo = dict[tuple[str, str | None, bool], tuple[list[PrintCard], FitReport | None]]
