@@ -54,4 +54,4 @@ test-fast: $(BIN)/.installed node-deps  ## 日常开发用：不构建整个站�
 	$(BIN)/python -m pytest -m "not slow" -q
 
 clean:
-	rm -rf site $(VENV) .pytest_cache
+	rm -rf site .site.building-* .site.replaced-* .site.lock $(VENV) .pytest_cache

@@ -10,7 +10,7 @@ _session = site.Session()
 
 
 def on_startup(command, dirty):
-    _session.start(command)
+    _session.start(command, dirty)
 
 
 def on_config(config):
@@ -35,4 +35,8 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
-    _session.current().write_search_index()
+    _session.finish()
+
+
+def on_build_error(error):
+    _session.abandon()

@@ -184,7 +184,7 @@ def fit_card(
     parts = _split(title, blocks, paper, pinyin_on)
     report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
     cards = []
-    by_id = {e.id: e for e in entries}
+    by_id: dict[str, Entry] = {e.id: e for e in entries}
     for number, part_blocks in enumerate(parts, start=1):
         # In the blocks' order, once each: one pass over the part, not over every entry per part.
         part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
@@ -237,7 +237,7 @@ def card_sources(library: Library) -> list[tuple[str, str, list[Entry], str | No
 
 
 def _card_entries(card: Card, library: Library) -> list[Entry]:
-    chosen = {i: library.by_id[i] for i in card.entries}
+    chosen: dict[str, Entry] = {i: library.by_id[i] for i in card.entries}
     for category_id in card.categories:
         for entry in library.entries_in(category_id):
             chosen.setdefault(entry.id, entry)  # by id: comparing entries whole is slow and quadratic

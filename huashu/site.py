@@ -26,6 +26,7 @@ from huashu import cards, changes, csp, load_library, model, pages, search_index
 from huashu.errors import LibraryInvalid
 from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
+from huashu.staging import StagedSite, StagingError
 
 log = get_plugin_logger("huashu")
 
@@ -187,9 +188,15 @@ class Session:
         self.serving = False
         self.last_good: Handbook | None = None
         self.build: Build | None = None
+        # Whether builds write into a staging folder that replaces the site whole. Not for
+        # `--dirty` builds (they reuse the pages already there), nor for `mkdocs serve`
+        # (its folder is a private temporary one), nor for builds called from Python (PDFs).
+        self.stage_builds = False
+        self.staged: StagedSite | None = None
 
-    def start(self, command: str) -> None:
+    def start(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.stage_builds = command in ("build", "gh-deploy") and not dirty
 
     def current(self) -> Build:
         assert self.build is not None, "on_config makes the build before any later event"
@@ -225,7 +232,30 @@ class Session:
             handbook = self.last_good = Handbook(library, changes.recent_changes(settings.library) or [])
         self.build = Build(config, settings, handbook)
         self.build.set_navigation()
+        if self.stage_builds:
+            try:
+                self.staged = StagedSite(Path(config.site_dir), log.info)
+            except StagingError as exc:
+                raise PluginError(str(exc)) from None
+            config.site_dir = str(self.staged.staging)
         return config
+
+    def finish(self) -> None:
+        """Every page is written: the search index, then the whole site into place."""
+        build = self.current()
+        build.write_search_index()
+        if self.staged is not None:
+            staged, self.staged = self.staged, None
+            try:
+                staged.publish()
+            except StagingError as exc:
+                raise PluginError(str(exc)) from None
+            build.config.site_dir = str(staged.site_dir)  # for what runs after the build (gh-deploy)
+
+    def abandon(self) -> None:
+        if self.staged is not None:
+            self.staged.abandon()
+            self.staged = None
 
     def harden_page(self, html: str, name: str) -> str:
         """A Content-Security-Policy on every built page; not under `mkdocs serve`, whose
