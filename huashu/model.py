@@ -244,7 +244,7 @@ class Phrase(Entry):
         "忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True, role=Role.SAY, card="{}"
     )
     detect: list[str] = spec(
-        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则用 text 和 variants 的每个分句",
+        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则找整句 text 或 variants（单独一个分句不算）",
         default=[],
     )
 
