@@ -216,7 +216,7 @@ class Entry:
     related: list[EntryRef] = spec("相关条目 id", default=[])
     note: str = spec("备注", default="", multiline=True, role=Role.GUIDE)
     lint_ignore: list[LintRule] = spec(
-        "这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[]
+        "不做的 lint 检查：这个条目跳过的 huashu lint 规则名，如故意重复时写 near-duplicate", default=[]
     )
     origin: Origin | None = _internal()
     positions: str = _internal("")  # pack_positions(): where each field was written
@@ -510,7 +510,9 @@ def _is_text_type(hint: Any) -> bool:
 
 
 def is_forbidden(record: Any) -> bool:
-    """Whether a record is forbidden wording (a phrase marked `avoid: true`)."""
+    """Whether a record (or an entry's raw YAML mapping) is forbidden wording (a phrase marked `avoid: true`)."""
+    if isinstance(record, dict):
+        return record.get("avoid") is True
     return bool(getattr(record, "avoid", False))
 
 
