@@ -208,14 +208,17 @@ def _states(repo: Path, parent: str | None, sha: str, paths: list[str]) -> tuple
         now = _file_entries(repo, sha, path)
         if now is None:
             continue
-        previous = _file_entries(repo, parent, path) if parent else {}
-        if previous is None:
-            assert parent is not None
-            previous = _last_readable(repo, parent, path)
+        previous = _previous_entries(repo, parent, path) if parent else {}
         for entries, found in ((before, previous), (after, now)):
             for entry_id, entry in found.items():
                 entries.setdefault(entry_id, entry)
     return before, after
+
+
+def _previous_entries(repo: Path, parent: str, path: str) -> Entries:
+    """The entries of `path` before a commit: in its parent, or in its last readable version."""
+    entries = _file_entries(repo, parent, path)
+    return _last_readable(repo, parent, path) if entries is None else entries
 
 
 def _changed_files(repo: Path, parent: str | None, sha: str, library: str) -> list[str] | None:
