@@ -5,11 +5,19 @@ compared with its first parent, entry by entry (by id, across all files the
 commit touched, so moving an entry between files is a change, not a removal
 plus an addition). Outside a git checkout, or without git, there is no history
 and no page: never an error.
+
+A file a commit left unreadable (broken YAML, or an entry without an id) was
+never published: the site refuses to build from it. Such a commit shows nothing
+for that file, and the commit that repairs it is compared with the file's last
+readable version, so agents see what the repair changed in the end, not every
+entry removed and added again. A change to metadata only (review date, owner,
+tags…: fields whose role says they are not read or said) is shown as such.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +26,7 @@ from typing import Any
 import yaml
 
 from huashu import model
+from huashu.model import Role
 
 # How many of the latest commits touching the library the page shows.
 MAX_COMMITS = 30
@@ -26,14 +35,31 @@ _FIELD_SEP = "\x1f"
 _RECORD_SEP = "\x1e"
 
 
+# Texts an agent reads or says; a change to fields of other roles leaves the wording as it was.
+_WORDING_ROLES = frozenset({Role.TITLE, Role.SAY, Role.FORBIDDEN, Role.GUIDE})
+# Each field's name for editors: its title up to the explanation ("最近复核日期（YYYY-MM-DD）" → "最近复核日期").
+_FIELD_NAMES = {
+    f.name: re.split("[（：，]", f.metadata["title"])[0]
+    for cls in model.ENTRY_CLASSES.values()
+    for f in model.editor_fields(cls)
+}
+# An entry's fields (id → raw YAML values, file defaults applied), as one revision of the library has them.
+Entries = dict[str, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class EntryChange:
-    action: str  # "added", "changed" or "removed"
+    action: str  # "added", "changed", "metadata" (changed, but none of what is read or said) or "removed"
     entry_id: str
     title: str
-    fields: tuple[str, ...] = ()  # for "changed": which fields differ
+    fields: tuple[str, ...] = ()  # for "changed" and "metadata": which fields differ
     old_text: str = ""
     new_text: str = ""
+
+    @property
+    def field_names(self) -> list[str]:
+        """The fields that differ as editors know them: "最近复核日期", "负责人或负责小组"."""
+        return [_FIELD_NAMES.get(name, name) for name in self.fields]
 
 
 @dataclass(frozen=True)
@@ -55,25 +81,35 @@ def _git(repo: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def _entries_at(repo: Path, revision: str, paths: list[str]) -> dict[str, dict[str, Any]]:
-    """Entries (id → fields, file defaults applied) in `paths` as of `revision`; unreadable files give none."""
-    found: dict[str, dict[str, Any]] = {}
-    for path in paths:
-        text = _git(repo, "show", f"{revision}:{path}")
-        if not text:
-            continue
-        try:
-            data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader: no tags run code
-        except yaml.YAMLError:
-            continue
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            continue
-        given_defaults = data.get("defaults")
-        defaults: dict[str, Any] = given_defaults if isinstance(given_defaults, dict) else {}
-        for entry in data["entries"]:
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                found.setdefault(entry["id"], {**defaults, **entry})
+def _file_entries(repo: Path, revision: str, path: str) -> Entries | None:
+    """The entries of one file as of `revision`: none if it is absent there, None if it cannot be read."""
+    text = _git(repo, "show", f"{revision}:{path}")
+    if text is None:
+        return {}
+    try:
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader: no tags run code
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        return None
+    given_defaults = data.get("defaults")
+    defaults: dict[str, Any] = given_defaults if isinstance(given_defaults, dict) else {}
+    found: Entries = {}
+    for entry in data["entries"]:
+        if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
+            return None  # an entry that cannot be told apart from the others
+        found.setdefault(entry["id"], {**defaults, **entry})
     return found
+
+
+def _last_readable(repo: Path, revision: str, path: str) -> Entries:
+    """The entries of `path` in its latest readable version at or before `revision`."""
+    history = _git(repo, "log", "--first-parent", "--format=%H", revision, "--", path) or ""
+    for earlier in history.split():
+        entries = _file_entries(repo, earlier, path)
+        if entries is not None:
+            return entries
+    return {}
 
 
 def _main_text(entry: dict[str, Any]) -> str:
@@ -85,7 +121,7 @@ def _main_text(entry: dict[str, Any]) -> str:
     return text.strip() if isinstance(text, str) else ""
 
 
-def _compare(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> list[EntryChange]:
+def _compare(before: Entries, after: Entries) -> list[EntryChange]:
     changes = []
     for entry_id, entry in after.items():
         title = str(entry.get("title", entry_id))
@@ -94,13 +130,39 @@ def _compare(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
         elif before[entry_id] != entry:
             old = before[entry_id]
             differ = tuple(sorted(k for k in {*old, *entry} if old.get(k) != entry.get(k)))
-            changes.append(EntryChange("changed", entry_id, title, differ, _main_text(old), _main_text(entry)))
+            action = "changed" if _wording_differs(old, entry, differ) else "metadata"
+            changes.append(EntryChange(action, entry_id, title, differ, _main_text(old), _main_text(entry)))
     for entry_id, entry in before.items():
         if entry_id not in after:
             changes.append(
                 EntryChange("removed", entry_id, str(entry.get("title", entry_id)), old_text=_main_text(entry))
             )
     return changes
+
+
+def _wording_differs(old: dict[str, Any], new: dict[str, Any], differ: tuple[str, ...]) -> bool:
+    """Whether what agents read or say changed: a field of a wording role, the role of a text
+    (a phrase turned into forbidden wording), the kind, or a field the model does not know."""
+    old_roles, new_roles = _field_roles(old), _field_roles(new)
+    if old_roles is None or old_roles != new_roles:
+        return True
+    return any(new_roles.get(name, Role.SAY) in _WORDING_ROLES for name in differ)
+
+
+def _field_roles(entry: dict[str, Any]) -> dict[str, Role] | None:
+    """Each field of the entry's kind → the role of its text as `entry_texts` gives it (a forbidden
+    phrase's own wording is FORBIDDEN); None for a kind the model does not know."""
+    kind = entry.get("kind")
+    if not isinstance(kind, str) or kind not in model.ENTRY_CLASSES:
+        return None
+    cls = model.ENTRY_CLASSES[kind]
+    avoid = model.is_forbidden(entry)
+    roles = {f.name: f.metadata["role"] for f in model.editor_fields(cls)}
+    for text in model.text_fields(cls):
+        # Steps and references to phrases hold words to say, whatever the list field itself is declared as.
+        held = Role.SAY if text.record or text.reference else text.role
+        roles[text.name] = text.avoid_role if avoid and text.avoid_role else held
+    return roles
 
 
 def recent_changes(library_dir: Path, max_commits: int = MAX_COMMITS) -> list[CommitChanges] | None:
@@ -130,11 +192,33 @@ def recent_changes(library_dir: Path, max_commits: int = MAX_COMMITS) -> list[Co
         changed = _changed_files(repo, parent, sha, library)
         if changed is None:  # the parent is not in a shallow clone: what changed is unknown
             continue
-        before = _entries_at(repo, parent, changed) if parent else {}
-        entries = _compare(before, _entries_at(repo, sha, changed))
+        entries = _compare(*_states(repo, parent, sha, changed))
         if entries:
             commits.append(CommitChanges(sha, datetime.date.fromisoformat(date), author, subject, tuple(entries)))
     return commits
+
+
+def _states(repo: Path, parent: str | None, sha: str, paths: list[str]) -> tuple[Entries, Entries]:
+    """The entries of `paths` before and after a commit. A file the commit left unreadable is
+    left out (its repair will be compared with its last readable version); one its parent had
+    unreadable is compared from its last readable version."""
+    before: Entries = {}
+    after: Entries = {}
+    for path in paths:
+        now = _file_entries(repo, sha, path)
+        if now is None:
+            continue
+        previous = _previous_entries(repo, parent, path) if parent else {}
+        for entries, found in ((before, previous), (after, now)):
+            for entry_id, entry in found.items():
+                entries.setdefault(entry_id, entry)
+    return before, after
+
+
+def _previous_entries(repo: Path, parent: str, path: str) -> Entries:
+    """The entries of `path` before a commit: in its parent, or in its last readable version."""
+    entries = _file_entries(repo, parent, path)
+    return _last_readable(repo, parent, path) if entries is None else entries
 
 
 def _changed_files(repo: Path, parent: str | None, sha: str, library: str) -> list[str] | None:

@@ -32,12 +32,18 @@ SIMILARITY = 0.9
 MIN_FUZZY_LENGTH = 8
 # A phrase should be read at a glance: at most this share of an A6 card.
 MAX_CARD_SHARE = 0.25
-# Clauses of a forbidden phrase shorter than this are too common to flag ("喂").
-MIN_CLAUSE_LENGTH = 3
+# Forbidden wording shorter than this (folded) is too common to flag ("喂！").
+MIN_WORDING_LENGTH = 3
+# Between the clauses of forbidden wording a real use may add a word ("叫什么叫，等一会儿").
+MAX_CLAUSE_GAP = 2
 
 # "不要说“我不知道”" quotes forbidden wording to warn against it: not a use of it.
 _QUOTED_AS_FORBIDDEN = re.compile(r"(不要|不能|不可|不许|不准|别|切忌|忌|避免|禁止|不)(再)?(说|讲|用|回答)$")
 _CLAUSE_SPLIT = re.compile(r"[，。！？；、,.!?;:：…\s]+")
+_NEGATIONS = "不没"
+# A negation followed by an adverb of time is limited to that time: "我不能马上确定" and
+# "我也没办法当场确认" say "not yet" (and go on to say what happens next), not "no".
+_NOT_YET = re.compile(r"马上|立刻|立即|当场|暂时|一时|现在")
 _PLACEHOLDER = re.compile(model.PLACEHOLDER_PATTERN)
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
@@ -53,8 +59,27 @@ class Spoken:
 
 def fold(text: str) -> str:
     """Text compared by meaning: simplified, full-width folded, lower case, no punctuation or spaces."""
-    simplified = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text)).lower()
-    return "".join(c for c in simplified if not unicodedata.category(c).startswith(("P", "Z", "S", "C")))
+    return folded_with_offsets(text)[0]
+
+
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """fold(text), and for each of its characters the index in `text` of the character it comes
+    from: a match in folded text is shown to the editor in their own words."""
+    chars, offsets = [], []
+    for index, char in enumerate(text):
+        for normal in unicodedata.normalize("NFKC", char):
+            chars.append(normal)
+            offsets.append(index)
+    simplified = _TO_SIMPLIFIED.convert("".join(chars))
+    # OpenCC converts some phrases as a whole; if one changed the length, convert character by character.
+    pieces = list(simplified) if len(simplified) == len(chars) else [_TO_SIMPLIFIED.convert(c) for c in chars]
+    folded, kept = [], []
+    for piece, offset in zip(pieces, offsets, strict=True):
+        for char in piece.lower():
+            if not unicodedata.category(char).startswith(("P", "Z", "S", "C")):
+                folded.append(char)
+                kept.append(offset)
+    return "".join(folded), kept
 
 
 def spoken_texts(library: Library) -> Iterator[Spoken]:
@@ -81,36 +106,78 @@ _WORDING_FIELDS = frozenset(t.name for t in model.text_fields(Phrase) if t.avoid
 Finding = tuple[Entry | model.Synonym, str, str]
 
 
-def forbidden_words(library: Library) -> dict[str, Phrase]:
-    """Folded forbidden wording → the forbidden phrase it comes from."""
-    words: dict[str, Phrase] = {}
-    for entry in library.entries:
-        if isinstance(entry, Phrase) and entry.avoid:
-            candidates = entry.detect or [c for t in _wording(entry) for c in _CLAUSE_SPLIT.split(t.text)]
-            for candidate in candidates:
-                word = fold(candidate)
-                if len(word) >= (1 if entry.detect else MIN_CLAUSE_LENGTH):
-                    words.setdefault(word, entry)
-    return words
+@dataclass(frozen=True)
+class ForbiddenWording:
+    """What lint looks for: each forbidden phrase's `detect` keywords, or else its whole wording
+    (text and each variant: all its clauses, in order, a word or two apart at most). Single
+    clauses of a forbidden phrase are not looked for on their own: "等一会儿" is forbidden only
+    as "叫什么，等一会儿", and "请您稍等一会儿" is what agents should say."""
+
+    pattern: re.Pattern[str]
+    sources: dict[str, Phrase]  # the name of each alternative of the pattern → its forbidden phrase
+
+    @classmethod
+    def of(cls, library: Library) -> ForbiddenWording | None:
+        """None when the library has no forbidden phrases."""
+        alternatives: dict[str, tuple[str, Phrase]] = {}
+        for entry in library.entries:
+            if isinstance(entry, Phrase) and entry.avoid:
+                for regex in _wording_patterns(entry):
+                    alternatives.setdefault(regex, (f"w{len(alternatives)}", entry))
+        if not alternatives:
+            return None
+        # Longest first, so "我不能给您办" wins over "我不能".
+        ordered = sorted(alternatives.items(), key=lambda item: (-len(item[0]), item[0]))
+        pattern = re.compile("|".join(f"(?P<{name}>{regex})" for regex, (name, _) in ordered))
+        return cls(pattern, {name: entry for name, entry in alternatives.values()})
+
+    def find(self, text: str) -> tuple[str, Phrase] | None:
+        """The first use of forbidden wording in `text`, in the text's own words, and where it comes from."""
+        folded, offsets = folded_with_offsets(text)
+        for match in self.pattern.finditer(folded):
+            start, end = match.span()
+            if _QUOTED_AS_FORBIDDEN.search(folded[:start]) or _negation_not_meant(folded, start, end):
+                continue
+            assert match.lastgroup is not None
+            return text[offsets[start] : offsets[end - 1] + 1], self.sources[match.lastgroup]
+        return None
+
+
+def _wording_patterns(entry: Phrase) -> Iterator[str]:
+    """Regular expressions (over folded text) for a forbidden phrase's keywords or wordings."""
+    if entry.detect:
+        for keyword in entry.detect:
+            if fold(keyword):
+                yield re.escape(fold(keyword))
+        return
+    for text in _wording(entry):
+        clauses = [fold(clause) for clause in _CLAUSE_SPLIT.split(text.text) if fold(clause)]
+        if len("".join(clauses)) >= MIN_WORDING_LENGTH:
+            yield f".{{0,{MAX_CLAUSE_GAP}}}?".join(re.escape(clause) for clause in clauses)
+
+
+def _negation_not_meant(folded: str, start: int, end: int) -> bool:
+    """Negative wording whose negation is not a "no": an A-not-A question ("是不是我负责的")
+    or a negation limited in time ("我不能马上确定")."""
+    words = folded[start:end]
+    if not any(n in words for n in _NEGATIONS):
+        return False
+    a_not_a = words[0] in _NEGATIONS and start > 0 and len(words) > 1 and folded[start - 1] == words[1]
+    return a_not_a or _NOT_YET.match(folded, end) is not None
 
 
 def check_forbidden_wording(library: Library, _today: datetime.date) -> Iterator[Finding]:
-    words = forbidden_words(library)
-    if not words:
+    forbidden = ForbiddenWording.of(library)
+    if forbidden is None:
         return
-    # One alternation, longest first, so "我不能给您办" wins over "我不能".
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
     for spoken in spoken_texts(library):
-        folded = fold(spoken.text)
-        match = next(
-            (m for m in pattern.finditer(folded) if not _QUOTED_AS_FORBIDDEN.search(folded[: m.start()])), None
-        )
-        if match:
-            source = words[match.group(0)]
+        found = forbidden.find(spoken.text)
+        if found:
+            words, source = found
             yield (
                 spoken.entry,
                 spoken.path,
-                f"含有服务忌语“{match.group(0)}”（见 {source.id}：{source.text}），建议说：{source.instead}",
+                f"含有服务忌语“{words}”（见 {source.id}：{source.text}），建议说：{source.instead}",
             )
 
 

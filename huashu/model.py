@@ -223,7 +223,7 @@ class Entry:
     related: list[EntryRef] = spec("相关条目 id", default=[])
     note: str = spec("备注", default="", multiline=True, role=Role.GUIDE)
     lint_ignore: list[LintRule] = spec(
-        "这个条目不做的 huashu lint 检查（规则名），如故意重复时写 near-duplicate", default=[]
+        "不做的 lint 检查：这个条目跳过的 huashu lint 规则名，如故意重复时写 near-duplicate", default=[]
     )
     origin: Origin | None = _internal()
     positions: str = _internal("")  # pack_positions(): where each field was written
@@ -251,7 +251,7 @@ class Phrase(Entry):
         "忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True, role=Role.SAY, card="{}"
     )
     detect: list[str] = spec(
-        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则用 text 和 variants 的每个分句",
+        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则找整句 text 或 variants（单独一个分句不算）",
         default=[],
     )
 
@@ -517,7 +517,9 @@ def _is_text_type(hint: Any) -> bool:
 
 
 def is_forbidden(record: Any) -> bool:
-    """Whether a record is forbidden wording (a phrase marked `avoid: true`)."""
+    """Whether a record (or an entry's raw YAML mapping) is forbidden wording (a phrase marked `avoid: true`)."""
+    if isinstance(record, dict):
+        return record.get("avoid") is True
     return bool(getattr(record, "avoid", False))
 
 

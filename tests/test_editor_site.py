@@ -85,14 +85,22 @@ def test_recent_changes_page_from_git_history(tmp_path: Path) -> None:
     (project / "docs" / "notes.md").write_text("# 不是话术库的改动\n", encoding="utf-8")
     git(project, "add", ".")
     git(project, "commit", "-q", "-m", "问候语改成主动询问", "--date", "2026-11-20T10:00:00+08:00")
+    phrases.write_text(text.replace("  - id: welcome-back\n", "  - id: welcome-back\n   title: [\n"), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "改坏了", "--date", "2026-11-21T10:00:00+08:00")
+    phrases.write_text(text.replace("reviewed: 2026-10-01", "reviewed: 2026-11-21"), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "修好，并复核", "--date", "2026-11-21T11:00:00+08:00")
 
     result = mkdocs_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     page = parse(project / "site" / "changes" / "index.html")
     headings = [h.text.strip() for h in page if h.tag == "h2"]
-    assert [h.split(" · ")[0] for h in headings] == ["2026-11-20", "2026-11-01"]
-    assert headings[0].startswith("2026-11-20 · 问候语改成主动询问")
-    latest = with_class(page, "hs-changes")[0]
+    assert [h.split(" · ")[0] for h in headings] == ["2026-11-21", "2026-11-20", "2026-11-01"]
+    assert headings[0].startswith("2026-11-21 · 修好，并复核")  # the commit that broke the file is not news
+    reviewed = with_class(page, "hs-changes")[0].find_all("li")
+    assert [with_class(li.inner, "hs-change-action")[0].text for li in reviewed] == ["更新", "更新"]
+    assert all("（仅更新最近复核日期，内容未变）" in li.text and not li.find_all("ins") for li in reviewed)
+    assert headings[1].startswith("2026-11-20 · 问候语改成主动询问")
+    latest = with_class(page, "hs-changes")[1]
     changes = {with_class(li.inner, "hs-id")[0].text: li for li in latest.find_all("li")}
     assert set(changes) == {"hello", "welcome-back", "goodbye"}
     assert with_class(changes["hello"].inner, "hs-change-action")[0].text == "修改"
@@ -104,7 +112,7 @@ def test_recent_changes_page_from_git_history(tmp_path: Path) -> None:
     assert with_class(changes["goodbye"].inner, "hs-change-action")[0].text == "删除"
     assert changes["goodbye"].find_all("a") == []  # gone from the site: no dead link
     assert "王编辑" in page_text(project / "site" / "changes" / "index.html")
-    first = with_class(page, "hs-changes")[1]
+    first = with_class(page, "hs-changes")[2]
     assert len(first.find_all("li")) == 4  # every entry of the first commit was added
     assert 'href="changes/"' in (project / "site" / "index.html").read_text(encoding="utf-8")
 

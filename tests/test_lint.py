@@ -120,3 +120,47 @@ def test_cli_usage_errors_are_in_chinese(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == "huashu new：缺少必填参数：--category, --title"
     assert "Traceback" not in result.stderr
+
+
+# --- forbidden wording: precision on ordinary sentences, recall on real uses ----------------
+
+
+def data_lines(name: str) -> list[str]:
+    text = (Path(__file__).parent / "data" / name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+ORDINARY_SENTENCES = data_lines("ordinary_sentences.txt")
+FORBIDDEN_USES = [tuple(line.split("\t")) for line in data_lines("forbidden_uses.txt")]
+# What the issue reported as flagged though agents should say it.
+REPORTED_FALSE_POSITIVES = ["稍等一会儿", "明天再来办理", "我不能马上确定"]
+MAX_FALSE_POSITIVE_RATE = 0.05
+
+
+@pytest.fixture(scope="module")
+def bundled_forbidden_wording() -> lint.ForbiddenWording:
+    forbidden = lint.ForbiddenWording.of(load_library(REPO / "scripts_library", base=REPO))
+    assert forbidden is not None
+    return forbidden
+
+
+def test_forbidden_wording_rarely_flags_ordinary_sentences(bundled_forbidden_wording: lint.ForbiddenWording) -> None:
+    assert len(ORDINARY_SENTENCES) >= 300
+    flagged = {s: found for s in ORDINARY_SENTENCES if (found := bundled_forbidden_wording.find(s))}
+    rate = len(flagged) / len(ORDINARY_SENTENCES)
+    print(f"forbidden-wording false positives: {len(flagged)}/{len(ORDINARY_SENTENCES)} = {rate:.1%}")
+    for sentence, (words, source) in flagged.items():
+        print(f"  {sentence}  ←“{words}”（{source.id}）")
+    assert rate <= MAX_FALSE_POSITIVE_RATE
+    assert not set(REPORTED_FALSE_POSITIVES) & set(flagged)
+
+
+@pytest.mark.parametrize(("source_id", "sentence"), FORBIDDEN_USES)
+def test_forbidden_wording_finds_real_uses(
+    bundled_forbidden_wording: lint.ForbiddenWording, source_id: str, sentence: str
+) -> None:
+    found = bundled_forbidden_wording.find(sentence)
+    assert found is not None, sentence
+    words, source = found
+    assert source.id == source_id
+    assert lint.fold(words) and lint.fold(words) in lint.fold(sentence)
