@@ -323,24 +323,22 @@ def _split(title: str, blocks: tuple[Block, ...], paper: Paper) -> list[tuple[Bl
     return parts
 
 
-# Sections whose categories each get one card (procedures get one card per entry).
-CATEGORY_CARD_SECTIONS = ("phrases", "faq")
+# Entry kinds printed together, one card per category; a procedure gets a card of its own.
+CATEGORY_CARD_KINDS = frozenset({"phrase", "faq"})
 
 
 def card_sources(library: Library) -> list[CardSource]:
-    """Every card: automatic ones first (each procedure, each phrase and FAQ category), then cards.yaml by order."""
+    """Every card: automatic ones first (each procedure, then each category's phrases and
+    FAQs), then cards.yaml by order."""
     sources = [
         CardSource(model.AUTO_CARD_PREFIX + entry.id, entry.title, [entry], record=entry)
         for entry in library.entries
         if isinstance(entry, model.Procedure)
     ]
-    for section in CATEGORY_CARD_SECTIONS:
-        for category in library.categories_in(section):
-            entries = library.entries_in(category.id)
-            if entries:
-                sources.append(
-                    CardSource(model.AUTO_CARD_PREFIX + category.id, category.title, entries, record=category)
-                )
+    for category in library.categories:
+        entries = [e for e in library.entries_in(category.id) if e.kind in CATEGORY_CARD_KINDS]
+        if entries:
+            sources.append(CardSource(model.AUTO_CARD_PREFIX + category.id, category.title, entries, record=category))
     ordered = sorted(enumerate(library.cards), key=lambda item: (item[1].order is None, item[1].order or 0, item[0]))
     for _, card in ordered:
         sources.append(CardSource(card.id, card.title, _card_entries(card, library), card.size, card.pinyin, card))

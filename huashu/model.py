@@ -62,7 +62,7 @@ LINT_RULES: dict[str, str] = {
 }
 # A rule name in `lint_ignore`; checked against LINT_RULES.
 LintRule = NewType("LintRule", str)
-# Ids of cards made automatically (one per procedure, one per phrase category).
+# Ids of cards made automatically (one per procedure, one per category for its phrases and FAQs).
 AUTO_CARD_PREFIX = "auto-"
 
 CHANNEL_TITLES: dict[str, str] = {"phone": "电话", "chat": "在线", "counter": "柜台"}
