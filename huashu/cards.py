@@ -54,7 +54,7 @@ LINE_MARKS = {"forbidden": "✗ 不要说", "alternative": "✓ 改说"}
 # Marks an entry whose review date has passed (review.py): next to its title and in the footer.
 OVERDUE_MARK = "待复核"
 # What cards.css adds around lines of each kind, in ems: width taken by rules, boxes and the
-# mark's frame, and height taken by a forbidden line's box (border, padding and margin).
+# mark's frame, and height taken by a forbidden line's box (border and padding).
 LINE_INDENT_EM = {"say": 0.6, "alternative": 0.6, "forbidden": 0.8}
 MARK_FRAME_EM = 0.8
 BOXED_LINE_EM = 0.5
