@@ -11,15 +11,16 @@ happens. Nothing is ever clipped.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import html
 import math
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
-from huashu import model, pages, urls
+from huashu import model, pages, review, urls
 from huashu.model import Card, Entry, Library, Role
 from huashu.readings import phrase_readings
 
@@ -38,11 +39,44 @@ PT_TO_MM = 0.3528
 # The estimate must err on the side of room: fonts and line breaking vary.
 SAFETY = 1.12
 PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")
+PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一"))
+RUN_TITLES = dict(PRINT_VARIANTS)
 
 
-# How printed cards mark forbidden wording and what to say instead (legible in black and white).
-FORBIDDEN_MARK = "✗ 不要说："
-ALTERNATIVE_MARK = "✓ 改说："
+def run_title(run: str, pinyin_on: bool) -> str:
+    """A print run as the cards page names it: "A6", "A4 四合一 · 标注拼音"."""
+    return RUN_TITLES[run] + (" · 标注拼音" if pinyin_on else "")
+
+
+# How printed cards mark forbidden wording and what to say instead; cards.css also boxes and
+# strikes the one and rules the other, so the two differ in black-and-white print as well.
+LINE_MARKS = {"forbidden": "✗ 不要说", "alternative": "✓ 改说"}
+# Marks an entry whose review date has passed (review.py): next to its title and in the footer.
+OVERDUE_MARK = "待复核"
+# What cards.css adds around lines of each kind, in ems: width taken by rules, boxes and the
+# mark's frame, and height taken by a forbidden line's box (border and padding).
+LINE_INDENT_EM = {"say": 0.6, "alternative": 0.6, "forbidden": 0.8}
+MARK_FRAME_EM = 0.8
+BOXED_LINE_EM = 0.5
+# Room the footer takes when it holds a QR code (cards.css: .hs-card__qr).
+QR_MM = 14.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line, with what it is for: the class cards.css styles it by."""
+
+    text: str
+    kind: str  # "say", "guide", "forbidden" or "alternative"
+
+    @property
+    def mark(self) -> str:
+        return LINE_MARKS.get(self.kind, "")
+
+    @property
+    def printed(self) -> str:
+        """The line as read off the card, its mark first."""
+        return f"{self.mark} {self.text}" if self.mark else self.text
 
 
 @dataclass(frozen=True)
@@ -50,9 +84,8 @@ class Block:
     """One unit a card can be split between: a phrase, a step, a question."""
 
     heading: str
-    lines: tuple[str, ...]
+    lines: tuple[Line, ...]
     entry_id: str
-    avoid: bool = False
     number: int = 0
 
 
@@ -79,19 +112,60 @@ class PrintCard:
         return min(e.reviewed for e in self.entries).isoformat() if self.entries else ""
 
 
+@dataclass(frozen=True)
+class CardSource:
+    """A card before layout: what it holds and how its editor asked for it to be printed."""
+
+    id: str
+    title: str
+    entries: list[Entry]
+    size: str | None = None
+    pinyin: bool = False
+    # What the card is made from, for messages that point at it: its cards.yaml record, or
+    # for an automatic card the procedure or category it prints.
+    record: Card | Entry | model.Category | None = None
+
+
 @dataclass
 class FitReport:
     """What fitting did to one card, for the build log."""
 
-    card_id: str
-    title: str
+    source: CardSource
     size: str
+    pinyin: bool
     overflow: float  # fraction over the printable height at the normal font size
-    action: str
-    explicit: bool = False
+    action: str = ""
+    runs: list[tuple[str, bool]] = field(default_factory=list)  # the print runs (run, pinyin) laid out so
+
+    @property
+    def explicit(self) -> bool:
+        """The layout the editor asked for (the card's own size and pinyin) does not fit."""
+        return self.source.size == self.size and self.source.pinyin == self.pinyin
 
     def message(self) -> str:
-        return f"卡片“{self.title}”（{self.card_id}，{self.size.upper()}）内容超出 {self.overflow:.0%}：{self.action}"
+        source = self.source
+        runs = "、".join(f"“{run_title(run, pinyin_on)}”" for run, pinyin_on in self.runs)
+        pinyin = "标注拼音" if self.pinyin else "不标注拼音"
+        text = (
+            f"{self._where()}卡片“{source.title}”（{source.id}）在打印方式{runs}里"
+            f"内容超出 {self.overflow:.0%}（{self.size.upper()}，{pinyin}）：{self.action}"
+        )
+        return text + (self._hint() if isinstance(source.record, Card) else "")
+
+    def _where(self) -> str:
+        """The card in cards.yaml (its size, when that is what does not fit), or what an automatic card is made of."""
+        record = self.source.record
+        if record is None or record.origin is None:
+            return ""
+        if self.explicit and isinstance(record, Card) and record.size:
+            line, column, path = model.position_of(record, "size")
+            return f"{record.origin.file}:{line}:{column}: {path}: "
+        return f"{record.origin}: {record.origin.path}: " if record.origin.path else f"{record.origin}: "
+
+    def _hint(self) -> str:
+        if self.size == "a6" and self.source.size == "a6":
+            return "。要一张放下，请减少 entries / categories，或把 size 改成 a5（或删掉 size，自动选择纸张）"
+        return "。要一张放下，请减少 entries / categories，或把它分成几张卡片"
 
 
 @functools.cache
@@ -103,54 +177,66 @@ def _width_units(text: str) -> float:
 def blocks_for(entry: Entry, library: Library) -> list[Block]:
     """What a card prints of an entry: the texts the model marks for cards, in reading order.
 
-    One block per entry, or one per step for records in a list (numbered). Forbidden
-    wording is printed "✗ 不要说", and what to say instead "✓ 改说", wherever it is quoted.
+    One block per entry, or one per step for records in a list (numbered). Each line is
+    printed by its role: words to say, guidance, forbidden wording ("✗ 不要说", wherever
+    it is quoted) and what to say instead ("✓ 改说").
     """
-    avoid = model.is_forbidden(entry)
-    grouped: dict[int | None, list[str]] = {}
+    grouped: dict[int | None, list[Line]] = {}
+    headings: dict[int | None, str] = {None: entry.title}
     for text in model.entry_texts(entry, library.by_id):
         if text.card is None or not text.text:
             continue
-        line = text.card.lstrip("+").format(text.text)
-        if text.role is Role.FORBIDDEN:
-            line = f"{FORBIDDEN_MARK}{line}"
-        elif text.alternative:
-            line = f"{ALTERNATIVE_MARK}{line}"
+        line = Line(text.card.lstrip("+#").format(text.text), _line_kind(text))
+        if text.card.startswith("#"):
+            headings[text.step] = line.text
+            continue
         lines = grouped.setdefault(text.step, [])
         if text.card.startswith("+") and lines:
-            lines[0] += line
+            lines[0] = replace(lines[0], text=lines[0].text + line.text)
         else:
             lines.append(line)
     return [
-        Block(
-            entry.title if step is None else "",
-            tuple(lines),
-            entry.id,
-            avoid=avoid,
-            number=0 if step is None else step + 1,
-        )
+        Block(headings.get(step, ""), tuple(lines), entry.id, number=0 if step is None else step + 1)
         for step, lines in grouped.items()
     ]
+
+
+def _line_kind(text: model.EntryText) -> str:
+    if text.role is Role.FORBIDDEN:
+        return "forbidden"
+    if text.alternative:
+        return "alternative"
+    return "say" if text.role is Role.SAY else "guide"
 
 
 def _block_height(block: Block, font_pt: float, width_mm: float, pinyin_on: bool) -> float:
     em = font_pt * PT_TO_MM
     per_line = max(1, math.floor(width_mm / em - (1.5 if block.number else 0)))
-    lines = sum(math.ceil(_width_units(text) / per_line) or 1 for line in block.lines for text in line.split("\n"))
+    lines = sum(_rows(line, per_line) for line in block.lines)
     if block.heading:
-        lines += math.ceil(_width_units(block.heading) / per_line)
-    return lines * em * (RUBY_LINE_HEIGHT if pinyin_on else LINE_HEIGHT) + BLOCK_GAP_EM * em
+        lines += math.ceil(_width_units(block.heading + OVERDUE_MARK) / per_line)
+    boxed = sum(BOXED_LINE_EM for line in block.lines if line.kind == "forbidden")
+    return lines * em * (RUBY_LINE_HEIGHT if pinyin_on else LINE_HEIGHT) + (BLOCK_GAP_EM + boxed) * em
+
+
+def _rows(line: Line, per_line: int) -> int:
+    """How many rows a line takes, `per_line` ems wide (less its rule or box)."""
+    room = max(1.0, per_line - LINE_INDENT_EM.get(line.kind, 0.0))
+    texts = line.printed.split("\n")
+    frame = MARK_FRAME_EM if line.mark else 0.0
+    return sum(math.ceil((_width_units(text) + (frame if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts))
 
 
 def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> float:
     width = PAPER[size][0] - 2 * MARGIN[size]
     em = font_pt * PT_TO_MM
-    title_mm = math.ceil(_width_units(title) * TITLE_SCALE / (width / em)) * em * TITLE_SCALE * LINE_HEIGHT + em
+    title_units = _width_units(title + OVERDUE_MARK) * TITLE_SCALE
+    title_mm = math.ceil(title_units / (width / em)) * em * TITLE_SCALE * LINE_HEIGHT + em
     return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, pinyin_on) for b in blocks))
 
 
-def available_height(size: str) -> float:
-    return PAPER[size][1] - 2 * MARGIN[size] - FOOTER_MM
+def available_height(size: str, footer_mm: float = FOOTER_MM) -> float:
+    return PAPER[size][1] - 2 * MARGIN[size] - footer_mm
 
 
 def share_of_card(entry: Entry, library: Library, size: str) -> float:
@@ -160,51 +246,69 @@ def share_of_card(entry: Entry, library: Library, size: str) -> float:
     return SAFETY * height / available_height(size)
 
 
-def _fits(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> bool:
-    return needed_height(title, blocks, size, font_pt, pinyin_on) <= available_height(size)
+@dataclass(frozen=True)
+class Paper:
+    """What a print run lays a card out on: its size, pinyin or not, and the footer's room."""
+
+    size: str
+    pinyin: bool
+    footer_mm: float = FOOTER_MM
+
+    def fits(self, title: str, blocks: tuple[Block, ...], font_pt: float) -> bool:
+        return needed_height(title, blocks, self.size, font_pt, self.pinyin) <= self.height
+
+    @property
+    def height(self) -> float:
+        return available_height(self.size, self.footer_mm)
 
 
 def fit_card(
-    card_id: str, title: str, entries: list[Entry], library: Library, size: str | None, pinyin_on: bool
+    source: CardSource, library: Library, size: str | None, pinyin_on: bool, footer_mm: float = FOOTER_MM
 ) -> tuple[list[PrintCard], FitReport | None]:
     """Lay one card out: the smallest paper that holds it, else a smaller font, else parts."""
+    title, entries = source.title, source.entries
     blocks = tuple(b for e in entries for b in blocks_for(e, library))
-    sizes = [size] if size else ["a6", "a5"]
-    base = PrintCard(card_id, title, sizes[0], FONT_STEPS[0], blocks, tuple(entries), pinyin_on)
-    for paper in sizes:
-        if _fits(title, blocks, paper, FONT_STEPS[0], pinyin_on):
-            return [replace(base, size=paper)], None
-    paper = sizes[-1]
-    overflow = needed_height(title, blocks, paper, FONT_STEPS[0], pinyin_on) / available_height(paper) - 1
-    report = FitReport(card_id, title, paper, overflow, "", explicit=bool(size))
+    papers = [Paper(s, pinyin_on, footer_mm) for s in ([size] if size else ["a6", "a5"])]
+    base = PrintCard(source.id, title, papers[0].size, FONT_STEPS[0], blocks, tuple(entries), pinyin_on)
+    for paper in papers:
+        if paper.fits(title, blocks, FONT_STEPS[0]):
+            return [replace(base, size=paper.size)], None
+    paper = papers[-1]
+    overflow = needed_height(title, blocks, paper.size, FONT_STEPS[0], pinyin_on) / paper.height - 1
+    report = FitReport(source, paper.size, pinyin_on, overflow)
     for font_pt in FONT_STEPS[1:]:
-        if _fits(title, blocks, paper, font_pt, pinyin_on):
+        if paper.fits(title, blocks, font_pt):
             report.action = f"已把字号从 {FONT_STEPS[0]:g}pt 缩小到 {font_pt:g}pt"
-            return [replace(base, size=paper, font_pt=font_pt)], report
-    parts = _split(title, blocks, paper, pinyin_on)
+            return [replace(base, size=paper.size, font_pt=font_pt)], report
+    parts = _split(title, blocks, paper)
     report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
     cards = []
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     for number, part_blocks in enumerate(parts, start=1):
         # In the blocks' order, once each: one pass over the part, not over every entry per part.
         part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
-        font = next((f for f in FONT_STEPS if _fits(title, part_blocks, paper, f, pinyin_on)), FONT_STEPS[-1])
+        font = next((f for f in FONT_STEPS if paper.fits(title, part_blocks, f)), FONT_STEPS[-1])
         cards.append(
             replace(
-                base, size=paper, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=len(parts)
+                base,
+                size=paper.size,
+                font_pt=font,
+                blocks=part_blocks,
+                entries=part_entries,
+                part=number,
+                parts=len(parts),
             )
         )
     return cards, report
 
 
-def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) -> list[tuple[Block, ...]]:
+def _split(title: str, blocks: tuple[Block, ...], paper: Paper) -> list[tuple[Block, ...]]:
     """Greedy parts at the normal font size; a block too big even alone gets a part of its own.
 
     Heights add up block by block (one pass), not re-measured per part."""
+    size, pinyin_on = paper.size, paper.pinyin
     width = PAPER[size][0] - 2 * MARGIN[size]
-    room = (
-        available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
-    )
+    room = paper.height / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
     parts: list[tuple[Block, ...]] = []
     current: list[Block] = []
     used = 0.0
@@ -220,19 +324,25 @@ def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) ->
     return parts
 
 
-def card_sources(library: Library) -> list[tuple[str, str, list[Entry], str | None, bool]]:
-    """Every card as (id, title, entries, size, pinyin): automatic ones first, then cards.yaml by order."""
-    sources: list[tuple[str, str, list[Entry], str | None, bool]] = []
-    for entry in library.entries:
-        if isinstance(entry, model.Procedure):
-            sources.append((model.AUTO_CARD_PREFIX + entry.id, entry.title, [entry], None, False))
-    for category in library.categories_in("phrases"):
-        entries = library.entries_in(category.id)
+# Entry kinds printed together, one card per category; a procedure gets a card of its own.
+CATEGORY_CARD_KINDS = frozenset({"phrase", "faq"})
+
+
+def card_sources(library: Library) -> list[CardSource]:
+    """Every card: automatic ones first (each procedure, then each category's phrases and
+    FAQs), then cards.yaml by order."""
+    sources = [
+        CardSource(model.AUTO_CARD_PREFIX + entry.id, entry.title, [entry], record=entry)
+        for entry in library.entries
+        if isinstance(entry, model.Procedure)
+    ]
+    for category in library.categories:
+        entries = [e for e in library.entries_in(category.id) if e.kind in CATEGORY_CARD_KINDS]
         if entries:
-            sources.append((model.AUTO_CARD_PREFIX + category.id, category.title, entries, None, False))
+            sources.append(CardSource(model.AUTO_CARD_PREFIX + category.id, category.title, entries, record=category))
     ordered = sorted(enumerate(library.cards), key=lambda item: (item[1].order is None, item[1].order or 0, item[0]))
     for _, card in ordered:
-        sources.append((card.id, card.title, _card_entries(card, library), card.size, card.pinyin))
+        sources.append(CardSource(card.id, card.title, _card_entries(card, library), card.size, card.pinyin, card))
     return sources
 
 
@@ -248,7 +358,11 @@ FitMemo = dict[tuple[str, str | None, bool], tuple[list[PrintCard], FitReport | 
 
 
 def build_cards(
-    library: Library, run: str = "auto", pinyin_on: bool = False, memo: FitMemo | None = None
+    library: Library,
+    run: str = "auto",
+    pinyin_on: bool = False,
+    memo: FitMemo | None = None,
+    footer_mm: float = FOOTER_MM,
 ) -> tuple[list[PrintCard], list[FitReport]]:
     """All cards laid out for one print run.
 
@@ -257,22 +371,22 @@ def build_cards(
             "a5", or "a4-4up" (A6 cards, four to an A4 sheet).
         pinyin_on: pinyin above every card's characters, not only those asking for it.
         memo: Layouts already worked out by other runs (the A6 run and A4 four-up lay
-            every card out the same), shared across calls.
+            every card out the same), shared across calls; a report shared so lists
+            every run it concerns.
+        footer_mm: The footer's room (more with a QR code).
     """
     memo = {} if memo is None else memo
     cards: list[PrintCard] = []
     reports: list[FitReport] = []
-    for card_id, title, entries, size, wants_pinyin in card_sources(library):
-        if run in ("a6", "a5"):
-            size = run
-        elif run == "a4-4up":
-            size = "a6"
-        key = (card_id, size, pinyin_on or wants_pinyin)
+    for source in card_sources(library):
+        size = {"a6": "a6", "a5": "a5", "a4-4up": "a6"}.get(run, source.size)
+        key = (source.id, size, pinyin_on or source.pinyin)
         if key not in memo:
-            memo[key] = fit_card(card_id, title, entries, library, size, pinyin_on or wants_pinyin)
+            memo[key] = fit_card(source, library, size, pinyin_on or source.pinyin, footer_mm)
         laid_out, report = memo[key]
         cards += laid_out
         if report:
+            report.runs.append((run, pinyin_on))
             reports.append(report)
     return cards, reports
 
@@ -324,7 +438,6 @@ PAGE_RULES = {
     size: Markup(f"@page {{ size: {width:g}mm {height:g}mm; margin: {_mm(MARGIN[size])}; }}")
     for size, (width, height) in PAPER.items()
 }
-PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一"))
 
 
 @functools.cache
@@ -353,23 +466,75 @@ def ruby_text(text: str, on: bool) -> Markup:
     return Markup("".join(parts))
 
 
-def short_link(card: PrintCard, library: Library, site_url: str) -> str:
-    """Where the card's first entry lives online: a full URL when site_url is set."""
-    entry = card.entries[0]
-    path = urls.site_path(urls.entry_page(entry, library)) + "#" + entry.id
-    return site_url.rstrip("/") + "/" + path if site_url else path
+@dataclass(frozen=True)
+class CardPrinting:
+    """What one build prints on every card's footer: the date, the site's address, a QR code or not."""
+
+    today: datetime.date
+    site_url: str = ""
+    qr: bool = False  # a QR code of each card's page (needs site_url)
+
+    @property
+    def footer_mm(self) -> float:
+        return QR_MM if self.qr else FOOTER_MM
+
+
+@dataclass(frozen=True)
+class Footer:
+    """One card's footer line, and its marks for entries overdue for review."""
+
+    printed: str  # the print date, YYYY-MM-DD
+    reviewed: str  # the oldest review date of the card's entries
+    overdue: frozenset[str]  # ids of the card's entries overdue for review
+    title_overdue: bool  # an overdue entry has no heading of its own on the card: mark the title
+    url: str  # the card's page online, in full; "" without site_url
+    qr: Markup  # an inline SVG QR code of the url, or ""
+
+
+def card_url(card: PrintCard, library: Library, site_url: str) -> str:
+    """The card's page online in full: its entry (anchored) or its category; "" without site_url."""
+    if not site_url or not card.entries:
+        return ""
+    first = card.entries[0]
+    page = urls.entry_page(first, library)
+    one_page = all(urls.entry_page(e, library) == page for e in card.entries)
+    anchor = f"#{first.id}" if len(card.entries) == 1 or not one_page else ""
+    return f"{site_url.rstrip('/')}/{urls.site_path(page)}{anchor}"
+
+
+def card_footer(card: PrintCard, library: Library, printing: CardPrinting) -> Footer:
+    overdue = frozenset(e.id for e in card.entries if review.review_status(e, printing.today).overdue)
+    headed = {b.entry_id for b in card.blocks if b.heading}
+    url = card_url(card, library, printing.site_url)
+    return Footer(
+        printed=printing.today.isoformat(),
+        reviewed=card.reviewed,
+        overdue=overdue,
+        title_overdue=bool(overdue - headed),
+        url=url,
+        qr=qr_svg(url) if printing.qr and url else Markup(""),
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """A QR code as inline SVG (no image file, nothing fetched); error level raised where it costs no size."""
+    import segno  # only builds that print QR codes pay for the import
+
+    svg = segno.make(url, error="l", micro=False).svg_inline(border=2, omitsize=True, svgclass="hs-card__qr")
+    return Markup(svg)
 
 
 def card_pages(
-    renderer: pages.PageRenderer, site_url: str = ""
+    renderer: pages.PageRenderer, printing: CardPrinting | None = None
 ) -> tuple[dict[str, str], dict[str, list[str | list[str]]], list[FitReport]]:
     """Every print run's cards page: its Markdown (with a slot), the HTML for the slot,
-    and what fitting had to do (from the "auto" run). The cards stay out of the Markdown:
+    and what fitting had to do in any run (each report naming its runs). The cards stay out of the Markdown:
     Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there.
     Each card is laid out and rendered once, however many runs print it the same way."""
+    printing = printing or CardPrinting(review.today())
     markdown: dict[str, str] = {}
     html: dict[str, list[str | list[str]]] = {}
-    reports: list[FitReport] = []
+    reports: dict[int, FitReport] = {}  # by identity: runs that lay a card out alike share one report
     fits: FitMemo = {}
     rendered: dict[tuple, str] = {}
     renderer.env.filters["ruby"] = ruby_text
@@ -378,14 +543,14 @@ def card_pages(
     def card_html(card: PrintCard) -> str:
         key = (card.id, card.part, card.parts, card.size, card.font_pt, card.pinyin)
         if key not in rendered:
-            rendered[key] = card_template.render(card=card, short_link=short_link(card, renderer.library, site_url))
+            footer = card_footer(card, renderer.library, printing)
+            rendered[key] = card_template.render(card=card, footer=footer, overdue_mark=OVERDUE_MARK)
         return rendered[key]
 
     for run in PRINT_RUNS:
         for pinyin_on in (False, True):
-            cards, fit = build_cards(renderer.library, run, pinyin_on, fits)
-            if run == "auto" and not pinyin_on:
-                reports = fit
+            cards, fit = build_cards(renderer.library, run, pinyin_on, fits, printing.footer_mm)
+            reports.update((id(report), report) for report in fit)
             sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
             uri = urls.card_page(run, pinyin_on)
             markdown[uri] = renderer.render(
@@ -410,4 +575,4 @@ def card_pages(
             parts.append("</div>")
             html[uri] = [parts]  # joined when the page is written: cards are shared between runs
     ruby_text.cache_clear()
-    return markdown, html, reports
+    return markdown, html, list(reports.values())

@@ -168,10 +168,12 @@ def run_cards(pdf: Path, size: str, pinyin_on: bool, config: Path) -> int:
         print(f"找不到站点配置 {config}", file=sys.stderr)
         return 1
     try:
-        pages = export_cards(config, pdf, size, pinyin_on)
+        pages, fitting = export_cards(config, pdf, size, pinyin_on)
     except (PdfError, MkDocsException) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    for message in fitting:
+        print(message)
     print(f"已导出 {pdf}：{pages} 页（{size}{'，带拼音' if pinyin_on else ''}）。")
     return 0
 

@@ -69,7 +69,7 @@ LINT_RULES: dict[str, str] = {
 }
 # A rule name in `lint_ignore`; checked against LINT_RULES.
 LintRule = NewType("LintRule", str)
-# Ids of cards made automatically (one per procedure, one per phrase category).
+# Ids of cards made automatically (one per procedure, one per category for its phrases and FAQs).
 AUTO_CARD_PREFIX = "auto-"
 
 CHANNEL_TITLES: dict[str, str] = {"phone": "电话", "chat": "在线", "counter": "柜台"}
@@ -122,7 +122,8 @@ def spec(
         role: What the field's text is for (see Role).
         avoid_role: The role instead, in an entry marked `avoid: true`: the entry's own wording.
         card: How the text is printed on a quick-reference card (a format with {}; a leading "+"
-            continues the record's first line); None: not printed.
+            continues the record's first line, a leading "#" makes it the heading of the entry's
+            block in place of the title); None: not printed.
         scaffold: `huashu new` writes the field with a "待填写" mark for the editor to fill.
         non_empty: A list that makes no sense empty.
     """
@@ -284,7 +285,9 @@ class Procedure(Entry):
 class Faq(Entry):
     """问答: a question agents meet, and how to answer it."""
 
-    question: str = spec("问题或客户原话", required=True, multiline=True, role=Role.GUIDE, card="问：{}", scaffold=True)
+    question: str = spec(
+        "问题或客户原话", required=True, multiline=True, role=Role.GUIDE, card="#问：{}", scaffold=True
+    )
     reply: str = spec(
         "对客户说的答复：可以直接复制给客户的话（answer 写给坐席的处理办法）",
         default="",

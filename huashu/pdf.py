@@ -10,6 +10,10 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 CHROMIUM = os.environ.get("HUASHU_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google services, which an intranet refuses.
@@ -27,7 +31,7 @@ class PdfError(Exception):
     """The PDF could not be made; the message says why, in Chinese."""
 
 
-def build_site(config_file: Path, site_dir: Path) -> None:
+def build_site(config_file: Path, site_dir: Path) -> MkDocsConfig:
     """A real MkDocs build of the handbook into `site_dir` (the library is validated on the way)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -35,6 +39,7 @@ def build_site(config_file: Path, site_dir: Path) -> None:
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
     build(config)
+    return config
 
 
 def output_problem(out: Path) -> str:
@@ -55,8 +60,22 @@ def output_problem(out: Path) -> str:
     return ""
 
 
-def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool = False) -> int:
-    """Print the cards of one print run to `out`; returns the number of pages.
+def fit_messages(config: MkDocsConfig, size: str, pinyin_on: bool) -> list[str]:
+    """What fitting did to the cards of one print run, each naming its card and where it comes
+    from (the build's log tells only the default run's)."""
+    from huashu import cards, load_library, review
+    from huashu.site import read_settings
+
+    settings = read_settings(config)
+    library = load_library(settings.library, base=Path(config.config_file_path).parent)
+    printing = cards.CardPrinting(review.today(), config.site_url or "", settings.card_qr)
+    _, reports = cards.build_cards(library, size, pinyin_on, footer_mm=printing.footer_mm)
+    return [report.message() for report in reports]
+
+
+def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool = False) -> tuple[int, list[str]]:
+    """Print the cards of one print run to `out`; returns the number of pages and what
+    fitting did to the run's cards.
 
     The PDF is written beside `out` and renamed into place, so an interrupted export
     never leaves half a file where a good one was.
@@ -73,7 +92,7 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
         raise PdfError(f"找不到 Chromium（{CHROMIUM}）。请先安装：apt-get install chromium fonts-noto-cjk")
     with tempfile.TemporaryDirectory() as work:
         site = Path(work) / "site"
-        build_site(config_file, site)
+        config = build_site(config_file, site)
         page_file = site / card_page(size, pinyin_on).replace(".md", ".html")
         try:
             with sync_playwright() as playwright:
@@ -88,7 +107,7 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
     _write_atomically(out, pdf)
     from pypdf import PdfReader
 
-    return len(PdfReader(str(out)).pages)
+    return len(PdfReader(str(out)).pages), fit_messages(config, size, pinyin_on)
 
 
 def _write_atomically(out: Path, content: bytes) -> None:

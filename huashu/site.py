@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from huashu import cards, changes, csp, load_library, model, pages, search_index, urls
+from huashu import cards, changes, csp, load_library, model, pages, review, search_index, urls
 from huashu.errors import LibraryInvalid
 from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
@@ -47,7 +47,10 @@ SETTINGS = (
     Setting("library", "HUASHU_LIBRARY", DEFAULT_LIBRARY),
     # Body index size (bytes) above which shards load on the first search, not on every page view.
     Setting("lazy_index_bytes", "HUASHU_LAZY_INDEX_BYTES", search_index.LAZY_BODY_BYTES),
+    # A QR code of each card's page on printed cards (needs mkdocs.yml's site_url).
+    Setting("card_qr", "HUASHU_CARD_QR", False),
 )
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Settings:
     # Material's own search instead of huashu's: mkdocs.yml enables Material's plugin
     # from HUASHU_STOCK_SEARCH, for side-by-side benchmarks.
     stock_search: bool
+    card_qr: bool = False
 
 
 def _setting_values(given: Any) -> dict[str, tuple[Any, str]]:
@@ -82,7 +86,23 @@ def read_settings(config: MkDocsConfig) -> Settings:
     lazy, lazy_from = values["lazy_index_bytes"]
     if isinstance(lazy, bool) or not str(lazy).strip().isdigit():
         raise PluginError(f"{lazy_from} 应为整数（字节数），实际是“{lazy}”")
-    return Settings(project / str(values["library"][0]), int(str(lazy).strip()), stock)
+    card_qr = _flag(*values["card_qr"])
+    if card_qr and not config.site_url:
+        raise PluginError(
+            f"{values['card_qr'][1]} 要在卡片上印二维码，需要完整网址：请在 mkdocs.yml 里设置 site_url"
+            "（如 site_url: https://kb.example.com/huashu/），或去掉这项设置"
+        )
+    return Settings(project / str(values["library"][0]), int(str(lazy).strip()), stock, card_qr)
+
+
+def _flag(value: Any, where: str) -> bool:
+    """A yes/no setting: YAML's true/false, or true/false/1/0 from the environment."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise PluginError(f"{where} 应为 true 或 false，实际是“{value}”")
+    return text in _TRUE
 
 
 def library_setting(config_file: Path) -> Path:
@@ -139,15 +159,15 @@ class Build:
         generated = renderer.pages()
         category_markdown, category_html = renderer.category_pages()
         generated[urls.TAGS_PAGE], category_html[urls.TAGS_PAGE] = renderer.tags_page()
-        card_markdown, card_html, reports = cards.card_pages(renderer, config.site_url or "")
+        printing = cards.CardPrinting(review.today(), config.site_url or "", self.settings.card_qr)
+        card_markdown, card_html, reports = cards.card_pages(renderer, printing)
         generated.update(category_markdown)
         generated.update(card_markdown)
         if self.handbook.history:
             generated[urls.CHANGES_PAGE] = renderer.changes_page(self.handbook.history)
         self.slots = {**category_html, **card_html}
         for report in reports:
-            # An editor's explicit size that does not fit is a warning (an error under --strict).
-            (log.warning if report.explicit else log.info)(report.message())
+            log_fit_report(report)
         if self.huashu_search:
             generated[urls.SEARCH_PAGE] = renderer.render("search.md.jinja", urls.SEARCH_PAGE)
             generated[urls.MISSES_PAGE] = renderer.misses_page()
@@ -179,6 +199,18 @@ class Build:
             folder = Path(self.config.site_dir) / SEARCH_DATA_FOLDER
             library = self.handbook.library
             search_index.write_index(library, folder, self.config.use_directory_urls, self.settings.lazy_index_bytes)
+
+
+def log_fit_report(report: cards.FitReport) -> None:
+    """The layout an editor asked for (a card's own size and pinyin) that does not fit is a
+    warning (an error under --strict); what the default print run had to do is told; other
+    runs' reports are for `huashu cards`, which prints those of the run it exports."""
+    if report.explicit:
+        log.warning(report.message())
+    elif ("auto", False) in report.runs:
+        log.info(report.message())
+    else:
+        log.debug(report.message())
 
 
 class Session:

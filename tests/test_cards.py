@@ -13,14 +13,18 @@ from pathlib import Path
 
 import opencc
 import pytest
-from conftest import FIXTURES, REPO, make_project, mkdocs_build, open_page
+from conftest import FIXTURES, REPO, assemble_library, make_project, mkdocs_build, open_page
+from htmlscan import Element, parse, parse_html, with_class
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from huashu import load_library, model, urls
-from huashu.cards import build_cards
+from huashu import load_library, model, pages, urls
+from huashu.cards import CardPrinting, build_cards, card_pages
 
 MM_PER_PT = 25.4 / 72
+# A date at which the overdue fixture's entries (reviewed 2025-01-01) are overdue and the
+# base library's (reviewed 2026-10-01) are not.
+EPOCH_2026_12_01 = "1796083200"
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +87,40 @@ def overlong_library(tmp_path: Path) -> Path:
     return library
 
 
-def test_overlong_card_is_split_and_reported(tmp_path: Path) -> None:
-    cards, reports = build_cards(load_library(overlong_library(tmp_path), base=tmp_path), "auto")
+# What fitting reports for the overlong card in every print run: the card, the runs laid out
+# alike, the paper and pinyin, and where the card is written (its size where that is the
+# editor's own layout). Percentages are the layout estimate's and stand as N.
+OVERLONG_REPORTS = [
+    "lib/cards.yaml:5:11: cards[0].size: 卡片“放不下的卡片”（too-long）在打印方式“按卡片设置”、“A6”、“A4 四合一”里"
+    "内容超出 N%（A6，不标注拼音）：已拆成 3 张（1/3、2/3、3/3）。"
+    "要一张放下，请减少 entries / categories，或把 size 改成 a5（或删掉 size，自动选择纸张）",
+    "lib/cards.yaml:2:5: cards[0]: 卡片“放不下的卡片”（too-long）在打印方式“按卡片设置 · 标注拼音”、“A6 · 标注拼音”、"
+    "“A4 四合一 · 标注拼音”里内容超出 N%（A6，标注拼音）：已拆成 3 张（1/3、2/3、3/3）。"
+    "要一张放下，请减少 entries / categories，或把 size 改成 a5（或删掉 size，自动选择纸张）",
+    "lib/cards.yaml:2:5: cards[0]: 卡片“放不下的卡片”（too-long）在打印方式“A5”里内容超出 N%（A5，不标注拼音）："
+    "已拆成 3 张（1/3、2/3、3/3）。要一张放下，请减少 entries / categories，或把它分成几张卡片",
+    "lib/cards.yaml:2:5: cards[0]: 卡片“放不下的卡片”（too-long）在打印方式“A5 · 标注拼音”里内容超出 N%（A5，标注拼音）："
+    "已拆成 3 张（1/3、2/3、3/3）。要一张放下，请减少 entries / categories，或把它分成几张卡片",
+]
+
+
+def test_overlong_card_is_split_and_reported_for_every_run(tmp_path: Path) -> None:
+    library = load_library(overlong_library(tmp_path), base=tmp_path)
+    cards, _ = build_cards(library, "auto")
     parts = [c for c in cards if c.id == "too-long"]
     assert len(parts) > 1 and [c.full_title for c in parts][0] == f"放不下的卡片（1/{len(parts)}）"
-    (report,) = [r for r in reports if r.card_id == "too-long"]
-    assert report.explicit
-    assert re.fullmatch(
-        rf"卡片“放不下的卡片”（too-long，A6）内容超出 \d+%：已拆成 {len(parts)} 张（1/{len(parts)}.*）",
-        report.message(),
+    _, _, reports = card_pages(pages.PageRenderer(library, urls.PageLinks()))
+    mine = [r for r in reports if r.source.id == "too-long"]
+    assert [re.sub(r"\d+%", "N%", r.message()) for r in mine] == OVERLONG_REPORTS
+    assert [r.explicit for r in mine] == [True, False, False, False]  # only the editor's own layout warns
+
+
+def test_automatic_card_reports_name_what_they_are_made_of(library: model.Library) -> None:
+    _, reports = build_cards(library, "a6")
+    (report,) = [r for r in reports if r.source.id == "auto-callback-execution"]
+    assert re.sub(r"\d+%", "N%", re.sub(r"到 [\d.]+pt", "到 Npt", report.message())) == (
+        "scripts_library/procedures/callback.yaml:19:5: entries[1]: 卡片“电话回访执行”（auto-callback-execution）"
+        "在打印方式“A6”里内容超出 N%（A6，不标注拼音）：已把字号从 10pt 缩小到 Npt"
     )
 
 
@@ -100,7 +129,11 @@ def test_overlong_card_warns_and_fails_a_strict_build(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", overlong_library(tmp_path))
     result = mkdocs_build(project)
     assert result.returncode == 1
-    assert "WARNING -  huashu: 卡片“放不下的卡片”（too-long，A6）内容超出" in result.stderr
+    assert (
+        "WARNING -  huashu: scripts_library/cards.yaml:5:11: cards[0].size: 卡片“放不下的卡片”（too-long）"
+        in result.stderr
+    )
+    assert result.stderr.count("WARNING") == 1  # other print runs' reports are not the editor's layout
     assert "Traceback" not in result.stderr
     config = project / "mkdocs.yml"  # strict: true there; without it the build goes on
     config.write_text(config.read_text(encoding="utf-8").replace("strict: true", "strict: false"), encoding="utf-8")
@@ -134,7 +167,8 @@ def printed(line: str, text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def a6_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def a6_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The bundled cards exported as A6, and what `huashu cards` said."""
     out = tmp_path_factory.mktemp("pdf") / "cards.pdf"
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "cards", "--pdf", str(out), "--size", "a6"],
@@ -142,9 +176,15 @@ def a6_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH_2026_12_01},
     )
     assert result.returncode == 0, result.stderr
-    return out
+    return out, result.stdout
+
+
+@pytest.fixture(scope="module")
+def a6_pdf(a6_export: tuple[Path, str]) -> Path:
+    return a6_export[0]
 
 
 @pytest.mark.slow
@@ -158,9 +198,21 @@ def test_pdf_has_one_a6_page_per_card_with_all_its_text(a6_pdf: Path, library: m
         text = pdf_text(page)
         assert printed(card.full_title, text), card.id
         for block in card.blocks:
-            for line in (block.heading, *block.lines):
+            for line in (block.heading, *(line.printed for line in block.lines)):
                 assert printed(line, text), (card.id, line)
-        assert printed(card.entries[0].id, text)  # the source line
+        assert printed("打印日期 2026-12-01", text)  # the footer
+        assert unmarked(text, {plain(f) for f in forbidden_texts(library)}) == [], card.id
+
+
+@pytest.mark.slow
+def test_export_reports_what_fitting_did_in_the_run_it_printed(
+    a6_export: tuple[Path, str], library: model.Library
+) -> None:
+    _, said = a6_export
+    _, reports = build_cards(library, "a6")
+    assert said.splitlines()[:-1] == [r.message() for r in reports] and reports
+    assert all("在打印方式“A6”里" in line for line in said.splitlines()[:-1])
+    assert said.splitlines()[-1].startswith("已导出 ")
 
 
 @pytest.mark.slow
@@ -226,3 +278,179 @@ def test_pdf_path_problems_are_refused_before_printing(tmp_path: Path, target: s
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == message.format(target=out, target_parent=out.parent)
     assert sorted(tmp_path.iterdir()) == []
+
+
+# --- what cards say ----------------------------------------------------------------------
+
+
+def forbidden_texts(library: model.Library) -> set[str]:
+    """Every text the library marks as forbidden wording, wherever it is quoted."""
+    return {
+        t.text
+        for e in library.entries
+        for t in model.entry_texts(e, library.by_id)
+        if t.role is model.Role.FORBIDDEN and t.text
+    }
+
+
+def unmarked(text: str, forbidden: set[str], mark: str = "不要说") -> list[str]:
+    """Forbidden wording in `text` not directly preceded by `mark` (whitespace aside)."""
+    return [
+        f"…{text[max(0, m.start() - 12) : m.end()]}"
+        for wording in forbidden
+        for m in re.finditer(re.escape(wording), text)
+        if not text[: m.start()].rstrip().endswith(mark)
+    ]
+
+
+def card_elements(library: model.Library, printing: CardPrinting | None = None) -> dict[str, list[Element]]:
+    """Each printed card of every print run without pinyin, by id (a card shared by runs is one)."""
+    _, html, _ = card_pages(pages.PageRenderer(library, urls.PageLinks()), printing)
+    found: dict[str, list[Element]] = {}
+    for uri, slots in html.items():
+        if "pinyin" in uri:
+            continue
+        for card in with_class(parse_html("".join(slots[0])), "hs-card"):
+            found.setdefault(card.attrs["id"], [card])
+    return {card_id: cards[0].inner for card_id, cards in found.items()}
+
+
+def test_forbidden_wording_is_never_printed_unmarked(library: model.Library) -> None:
+    forbidden = forbidden_texts(library)
+    marked = 0
+    for card_id, elements in card_elements(library).items():
+        lines = with_class(elements, "hs-card__line")
+        assert unmarked("\n".join(e.text for e in lines), forbidden) == [], card_id
+        for line in lines:
+            if any(wording in line.text for wording in forbidden):
+                assert "hs-card__line--forbidden" in line.classes, (card_id, line.text)
+                marked += 1
+    # The cards the issue named quote “这事情不归我管。” as forbidden, not as words to say.
+    assert "这事情不归我管。" in forbidden and marked >= len(forbidden) + 2
+
+
+@pytest.mark.parametrize("entry_id", ["first-contact-responsibility", "three-dos-three-donts", "forbidden-not-my-job"])
+def test_forbidden_wording_comes_with_what_to_say_instead(library: model.Library, entry_id: str) -> None:
+    from huashu.cards import blocks_for
+
+    kinds = [[line.kind for line in b.lines] for b in blocks_for(library.by_id[entry_id], library)]
+    with_forbidden = [k for k in kinds if "forbidden" in k]
+    assert with_forbidden and all(k[k.index("forbidden") + 1] == "alternative" for k in with_forbidden)
+
+
+def test_every_faq_is_on_its_category_card_reply_first(library: model.Library) -> None:
+    cards, _ = build_cards(library, "auto")
+    faqs = [e for e in library.entries if isinstance(e, model.Faq)]
+    assert faqs
+    for faq in faqs:
+        (block,) = [b for c in cards if c.id == f"auto-{faq.category}" for b in c.blocks if b.entry_id == faq.id]
+        assert block.heading == f"问：{faq.question}"
+        kinds = [line.kind for line in block.lines]
+        assert kinds[:2] == (["say", "guide"] if faq.reply else ["guide"])[:2], faq.id
+        assert block.lines[kinds.index("guide")].text == f"要点：{faq.answer}"
+        assert kinds.count("forbidden") == len(faq.dont_say)
+
+
+@pytest.mark.parametrize(
+    ("address", "qr", "url"),
+    [
+        ("", False, ""),
+        ("https://kb.example.com/hs/", False, "https://kb.example.com/hs/inbound/#stale-steps"),
+        ("https://kb.example.com/hs", True, "https://kb.example.com/hs/inbound/#stale-steps"),
+    ],
+)
+def test_footer_has_print_date_url_qr_and_overdue_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str, qr: bool, url: str
+) -> None:
+    """`address` is mkdocs.yml's site_url (a parameter named site_url would be the served-site fixture)."""
+    from huashu import review
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_12_01)
+    library = load_library(assemble_library(tmp_path, "overdue", cases="cards"), base=tmp_path)
+    cards = card_elements(library, CardPrinting(review.today(), address, qr))
+    stale, fresh, greetings = (
+        cards["card-auto-stale-steps"],
+        cards["card-auto-answer-call"],
+        cards["card-auto-greetings"],
+    )
+
+    def footer(elements: list[Element]) -> str:
+        return with_class(elements, "hs-card__source")[0].text
+
+    # A procedure's steps have no heading of their own: the card's title carries the mark.
+    assert [e.text for e in with_class(stale, "hs-card__title")] == ["旧的接听流程待复核"]
+    assert footer(stale) == "打印日期 2026-12-01 · 复核 2025-01-01 · 待复核 1 条" + (f" · {url}" if url else "")
+    assert len(with_class(stale, "hs-card__qr")) == int(qr)
+    assert footer(fresh) == "打印日期 2026-12-01 · 复核 2026-10-01" + (
+        " · " + url.replace("stale-steps", "answer-call") if url else ""
+    )
+    assert not with_class(fresh, "hs-card__overdue")
+    # In a category card the stale phrase's own heading is marked, not the card's title.
+    assert [e.text for e in with_class(greetings, "hs-card__heading")] == ["标准问候语", "结束语", "旧问候语待复核"]
+    assert "待复核 1 条" in footer(greetings) and not with_class(
+        with_class(greetings, "hs-card__title")[0].inner, "hs-card__overdue"
+    )
+
+
+# How a forbidden line and the line to say instead look in print, colour aside: border
+# styles, strike-through and weight (all survive black-and-white printing).
+LINE_LOOKS = """() => Array.from(document.querySelectorAll('.hs-card__line--forbidden, .hs-card__line--alternative'))
+  .map(line => { const text = getComputedStyle(line.querySelector('.hs-card__text')), style = getComputedStyle(line),
+                       mark = line.querySelector('.hs-card__mark');
+    return {kind: line.classList.contains('hs-card__line--forbidden') ? 'forbidden' : 'alternative',
+            border: [style.borderTopStyle, style.borderLeftStyle, style.borderRightStyle].join(' '),
+            leftWidth: parseFloat(style.borderLeftWidth), strike: text.textDecorationLine, weight: text.fontWeight,
+            mark: mark ? mark.textContent : ''}; })"""
+
+
+def test_forbidden_and_alternative_lines_differ_without_colour(browser: Browser, site_url: str) -> None:
+    page = open_page(browser, site_url + urls.site_path(urls.card_page("auto", False)))
+    page.emulate_media(media="print")
+    looks = page.evaluate(LINE_LOOKS)
+    page.context.close()
+    forbidden = [look for look in looks if look["kind"] == "forbidden"]
+    alternative = [look for look in looks if look["kind"] == "alternative"]
+    assert forbidden and len(forbidden) == len(alternative)
+    for look in forbidden:
+        assert (look["border"], look["strike"], look["mark"]) == ("dashed dashed dashed", "line-through", "✗ 不要说")
+    for look in alternative:
+        assert look["border"] == "none solid none" and look["leftWidth"] >= 2 and look["strike"] == "none"
+        assert int(look["weight"]) >= 700 and look["mark"] == "✓ 改说"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("site_address", "qr", "expected"),
+    [
+        ("https://kb.example.com/hs/", "true", "https://kb.example.com/hs/inbound/#stale-steps"),
+        ("", "true", "extra.huashu.card_qr 要在卡片上印二维码，需要完整网址：请在 mkdocs.yml 里设置 site_url"),
+        ("https://kb.example.com/hs/", "maybe", "环境变量 HUASHU_CARD_QR 应为 true 或 false，实际是“maybe”"),
+    ],
+)
+def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: str) -> None:
+    project = make_project(tmp_path / "p", assemble_library(tmp_path, "overdue", cases="cards"))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("    # card_qr: true\n", "    card_qr: true\n")
+    config.write_text(text + (f"site_url: {site_address}\n" if site_address else ""), encoding="utf-8")
+    env = {"SOURCE_DATE_EPOCH": EPOCH_2026_12_01, **({"HUASHU_CARD_QR": qr} if qr != "true" else {})}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        timeout=300,
+    )
+    assert "Traceback" not in result.stderr
+    if not expected.startswith("https://"):
+        assert result.returncode == 1 and expected in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    (card,) = [
+        c
+        for c in with_class(parse(project / "site" / "cards" / "index.html"), "hs-card")
+        if c.attrs["id"] == "card-auto-stale-steps"
+    ]
+    footer = with_class(card.inner, "hs-card__source")[0]
+    assert footer.text == f"打印日期 2026-12-01 · 复核 2025-01-01 · 待复核 1 条 · {expected}"
+    assert [e.tag for e in with_class(footer.inner, "hs-card__qr")] == ["svg"]

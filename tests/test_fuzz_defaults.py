@@ -91,7 +91,7 @@ def render_every_stage(library: Library, folder: Path) -> None:
     renderer.pages()
     renderer.category_pages()
     renderer.tags_page()
-    cards.card_pages(renderer, "")
+    cards.card_pages(renderer)
     search_index.write_index(library, folder, True, search_index.LAZY_BODY_BYTES)
 
 
