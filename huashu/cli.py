@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     new = command(
         "new",
         "新建一个条目（话术、流程或问答），追加到对应分类的文件里",
-        "新建一个条目：生成不重复的 id，追加到该分类的文件末尾（文件里的注释和格式保持不变），\n"
+        "新建一个条目：用标题的拼音生成不重复的 id，追加到该分类的文件末尾（文件里的注释和格式保持不变），\n"
         "需要填写的字段写成“待填写”，huashu lint 会一直提醒直到填好。",
     )
     new.add_argument(
@@ -131,7 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--category", required=True, metavar="分类", help="分类 id（见 categories.yaml）")
     new.add_argument("--title", required=True, metavar="标题", help="条目标题")
     new.add_argument("--owner", metavar="负责人", help="负责人（默认：这个分类里最常见的负责人）")
-    new.add_argument("--id", dest="entry_id", metavar="id", help="条目 id（默认：分类 id 加序号）")
+    new.add_argument(
+        "--id", dest="entry_id", metavar="id", help="条目 id（默认：标题的拼音，如 午间问候 → wujian-wenhou）"
+    )
     new.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"

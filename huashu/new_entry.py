@@ -24,6 +24,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from huashu import load_library, model, review
 from huashu.errors import LibraryInvalid
+from huashu.ids import readable_id
 from huashu.load import display_name
 from huashu.model import Category, Library
 from huashu.validate import id_problem
@@ -44,14 +45,7 @@ class AddedEntry:
     created_file: bool
 
 
-def _fresh_id(library: Library, category_id: str) -> str:
-    number = 1 + sum(1 for e in library.entries if e.category == category_id)
-    while f"{category_id}-{number}" in library.by_id:
-        number += 1
-    return f"{category_id}-{number}"
-
-
-def _target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
+def target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
     """The file holding most entries of this category and kind; else of this category; else a new one."""
     same_kind = Counter(
         e.origin.file for e in library.entries if e.category == category.id and e.kind == kind and e.origin
@@ -103,7 +97,7 @@ def _new_entry(
     return entry
 
 
-def _round_trip_yaml(text: str) -> tuple[YAML, Any]:
+def round_trip_yaml(text: str) -> tuple[YAML, Any]:
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
     yaml = YAML()  # round-trip mode
     yaml.preserve_quotes = True
@@ -112,7 +106,7 @@ def _round_trip_yaml(text: str) -> tuple[YAML, Any]:
     return yaml, yaml.load(text)
 
 
-def _owner_for(library: Library, category_id: str, given: str | None) -> str:
+def owner_for(library: Library, category_id: str, given: str | None) -> str:
     if given:
         return given
     owners = Counter(e.owner for e in library.entries if e.category == category_id)
@@ -148,20 +142,20 @@ def add_entry(
         raise NewEntryError(problem)
     if entry_id is not None and entry_id in library.by_id:
         raise NewEntryError(f"条目 id “{entry_id}”已经存在")
-    entry_id = entry_id or _fresh_id(library, category_id)
-    owner = _owner_for(library, category_id, owner)
-    path = _target_file(library, library_dir, base, category, kind)
+    entry_id = entry_id or readable_id(title, library.by_id, category_id)
+    owner = owner_for(library, category_id, owner)
+    path = target_file(library, library_dir, base, category, kind)
     created = not path.exists()
     original = None if created else path.read_bytes()
-    yaml, data = _round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
+    yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
     if created:
-        data = _new_file(kind, category, owner, today)
+        data = new_file(kind, category, owner, today)
     defaults = dict(data.get("defaults") or {})
     data["entries"].append(_new_entry(entry_id, kind, title, category_id, owner, today, defaults))
     out = io.StringIO()
     yaml.dump(data, out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_like_original(out.getvalue(), original))
+    path.write_bytes(like_original(out.getvalue(), original))
     try:
         load_library(library_dir, base=base)
     except LibraryInvalid as exc:  # pragma: no cover - a bug in this module, never the editor's fault
@@ -174,7 +168,7 @@ def add_entry(
     return AddedEntry(entry_id, path, line, created)
 
 
-def _like_original(text: str, original: bytes | None) -> bytes:
+def like_original(text: str, original: bytes | None) -> bytes:
     """Keep the file's byte-order mark and line endings (Windows editors write CRLF)."""
     if original and b"\r\n" in original:
         text = text.replace("\n", "\r\n")
@@ -182,7 +176,7 @@ def _like_original(text: str, original: bytes | None) -> bytes:
     return codecs.BOM_UTF8 + encoded if original and original.startswith(codecs.BOM_UTF8) else encoded
 
 
-def _new_file(kind: str, category: Category, owner: str, today: datetime.date) -> CommentedMap:
+def new_file(kind: str, category: Category, owner: str, today: datetime.date) -> CommentedMap:
     data = CommentedMap()
     data.yaml_set_start_comment(f"{category.title}（由 huashu new 创建）")
     data["defaults"] = CommentedMap([("kind", kind), ("category", category.id), ("owner", owner), ("reviewed", today)])
