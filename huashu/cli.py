@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -15,6 +16,8 @@ from huashu import load_library, review
 from huashu.errors import LibraryInvalid
 from huashu.lint import lint_library
 from huashu.load import CATEGORY_FILE, DEFAULT_LIBRARY
+from huashu.mark_reviewed import ReviewedError, mark_reviewed
+from huashu.mark_reviewed import describe as describe_reviewed
 from huashu.model import ENTRY_CLASSES, KIND_TITLES, LINT_RULES, Library
 from huashu.new_entry import NewEntryError, add_entry, describe
 from huashu.schema import SCHEMA_PATH, schema_text
@@ -46,6 +49,7 @@ _ARGPARSE_ERRORS = (
     ),
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
     (re.compile(r"argument (.*?): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (.*?): (.*)"), "参数 {0}：{1}"),  # our own checks, already in Chinese
 )
 
 
@@ -66,6 +70,13 @@ def _with_chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentPars
     parser._positionals.title = "参数"
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     return parser
+
+
+def _date_argument(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无效，应为 YYYY-MM-DD，如 2026-01-31") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
         "--id", dest="entry_id", metavar="id", help="条目 id（默认：标题的拼音，如 午间问候 → wujian-wenhou）"
     )
     new.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    reviewed = command(
+        "reviewed",
+        "记录条目的复核日期（只改这些条目，文件其他内容一字不改）",
+        "记录一个或几个条目的复核日期（默认今天）：条目自己写了 reviewed 的改这一行的日期；\n"
+        "用文件 defaults 里日期的，在这个条目末尾加一行 reviewed，同文件的其他条目不受影响。\n"
+        "有一个 id 不存在就什么都不写。",
+    )
+    reviewed.add_argument("ids", nargs="+", metavar="id", help="条目 id（可以写多个，可以在不同文件里）")
+    reviewed.add_argument("--date", type=_date_argument, metavar="YYYY-MM-DD", help="复核日期（默认：今天）")
+    reviewed.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
     )
@@ -265,6 +286,17 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reviewed(args: argparse.Namespace) -> int:
+    on = args.date or review.today()
+    try:
+        marked = mark_reviewed(args.library or default_library(), args.ids, on)
+    except ReviewedError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(describe_reviewed(marked, on, Path.cwd()))
+    return 0
+
+
 def run_stats(library: Path, as_json: bool) -> int:
     loaded = load_or_report(library)
     if loaded is None:
@@ -305,6 +337,8 @@ def _run(args: argparse.Namespace) -> int:
             return run_lint(args.paths, args.strict)
         if args.command == "new":
             return run_new(args)
+        if args.command == "reviewed":
+            return run_reviewed(args)
         if args.command == "stats":
             return run_stats(args.library or default_library(), args.json)
         if args.command == "schema":
