@@ -156,6 +156,29 @@ def _parser() -> argparse.ArgumentParser:
     reviewed.add_argument("ids", nargs="+", metavar="id", help="条目 id（可以写多个，可以在不同文件里）")
     reviewed.add_argument("--date", type=_date_argument, metavar="YYYY-MM-DD", help="复核日期（默认：今天）")
     reviewed.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    sheet_import = command(
+        "import",
+        "从 Excel（.xlsx）或 CSV 话术表导入条目",
+        "把现有的话术表导入话术库：每一行成为一个条目，追加到对应分类的文件末尾（文件原有内容一字不改）。\n"
+        "表头可以是中文或英文（分类、标题、话术、使用场景、标签、渠道、类型、负责人、复核日期、id 等）；\n"
+        "分类按 id 或名称对应，没有的分类会新建。已有的条目不会被覆盖；有问题的行跳过并列出行号和原因。\n"
+        "退出码：0 全部导入；1 有行被跳过或与已有条目不同（其余行照常写入）；2 文件无法读取或参数有误。",
+    )
+    sheet_import.add_argument("file", type=Path, metavar="文件", help="话术表：.xlsx 或 .csv（UTF-8 或 GBK 编码）")
+    sheet_import.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认：全部工作表）")
+    sheet_import.add_argument(
+        "--columns", metavar="表头=字段,…", help="指定表头对应的字段，如 话术内容=text,适用场景=when"
+    )
+    sheet_import.add_argument("--check", action="store_true", help="只预览会发生什么，不写入任何文件")
+    sheet_import.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    sheet_export = command(
+        "export",
+        "把全部条目导出为 Excel（.xlsx）或 CSV，给主管审阅",
+        "导出全部条目：.xlsx 每种类型一个工作表（话术 / 流程 / 问答），.csv 一个表加“类型”列。\n"
+        "忌语单独一列；带负责人、复核日期和到期日期。同一个话术库每次导出的文件完全相同。",
+    )
+    sheet_export.add_argument("file", type=Path, metavar="文件", help="输出文件：.xlsx 或 .csv")
+    sheet_export.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
     )
@@ -297,6 +320,40 @@ def run_reviewed(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from huashu.sheet_import import ImportUsageError, import_sheet, parse_column_options, report
+    from huashu.sheet_read import SheetUnreadable
+
+    try:
+        result = import_sheet(
+            args.file,
+            args.library or default_library(),
+            sheet=args.sheet,
+            columns=parse_column_options(args.columns),
+            check=args.check,
+        )
+    except (ImportUsageError, SheetUnreadable) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(report(result, args.check, Path.cwd()))
+    return result.exit_code
+
+
+def run_export(file: Path, library: Path) -> int:
+    from huashu.sheet_export import ExportError, export
+
+    loaded = load_or_report(library)
+    if loaded is None:
+        return 1
+    try:
+        counts = export(loaded, file)
+    except (ExportError, OSError) as exc:
+        print(str(exc) if isinstance(exc, ExportError) else f"{file}：无法写入（{exc.strerror}）", file=sys.stderr)
+        return 2
+    print(f"已导出 {file}：" + "，".join(f"{kind} {n} 条" for kind, n in counts.items()) + "。")
+    return 0
+
+
 def run_stats(library: Path, as_json: bool) -> int:
     loaded = load_or_report(library)
     if loaded is None:
@@ -339,6 +396,10 @@ def _run(args: argparse.Namespace) -> int:
             return run_new(args)
         if args.command == "reviewed":
             return run_reviewed(args)
+        if args.command == "import":
+            return run_import(args)
+        if args.command == "export":
+            return run_export(args.file, args.library or default_library())
         if args.command == "stats":
             return run_stats(args.library or default_library(), args.json)
         if args.command == "schema":

@@ -77,23 +77,19 @@ def _kind_fields(kind: str) -> CommentedMap:
     return _scaffold(model.ENTRY_CLASSES[kind], own_only=True)
 
 
-def _new_entry(
-    entry_id: str, kind: str, title: str, category: str, owner: str, today: datetime.date, defaults: dict
-) -> CommentedMap:
-    """The entry's fields in the order the bundled library writes them; what the file's
+# Written first and last, around the kind's own fields, as the bundled library writes entries.
+_LEADING_FIELDS = ("id", "kind", "title", "category")
+_TRAILING_FIELDS = ("owner", "reviewed", "review_in")
+
+
+def entry_map(values: dict[str, Any], defaults: dict) -> CommentedMap:
+    """An entry's fields in the order the bundled library writes them; what the file's
     defaults already give is left out."""
+    middle = [name for name in values if name not in _LEADING_FIELDS + _TRAILING_FIELDS]
     entry = CommentedMap()
-    entry["id"] = entry_id
-    if defaults.get("kind") != kind:
-        entry["kind"] = kind
-    entry["title"] = title
-    if defaults.get("category") != category:
-        entry["category"] = category
-    entry.update(_kind_fields(kind))
-    if defaults.get("owner") != owner:
-        entry["owner"] = owner
-    if defaults.get("reviewed") != today:
-        entry["reviewed"] = today
+    for name in (*_LEADING_FIELDS, *middle, *_TRAILING_FIELDS):
+        if name in values and not (name in defaults and defaults[name] == values[name]):
+            entry[name] = values[name]
     return entry
 
 
@@ -151,7 +147,8 @@ def add_entry(
     if created:
         data = new_file(kind, category, owner, today)
     defaults = dict(data.get("defaults") or {})
-    data["entries"].append(_new_entry(entry_id, kind, title, category_id, owner, today, defaults))
+    values = {"id": entry_id, "kind": kind, "title": title, "category": category_id, **_kind_fields(kind)}
+    data["entries"].append(entry_map({**values, "owner": owner, "reviewed": today}, defaults))
     out = io.StringIO()
     yaml.dump(data, out)
     path.parent.mkdir(parents=True, exist_ok=True)
