@@ -83,9 +83,15 @@ _TRAILING_FIELDS = ("owner", "reviewed", "review_in")
 
 
 def entry_map(values: dict[str, Any], defaults: dict) -> CommentedMap:
-    """An entry's fields in the order the bundled library writes them; what the file's
-    defaults already give is left out."""
-    middle = [name for name in values if name not in _LEADING_FIELDS + _TRAILING_FIELDS]
+    """An entry's fields in the order the bundled library writes them (the kind's own fields
+    before the shared ones); what the file's defaults already give is left out."""
+    cls = model.ENTRY_CLASSES[values["kind"]]
+    shared = [f.name for f in dataclasses.fields(model.Entry)]
+    model_order = [f.name for f in model.editor_fields(cls) if f.name not in shared] + shared
+    middle = sorted(
+        (name for name in values if name not in _LEADING_FIELDS + _TRAILING_FIELDS),
+        key=lambda name: model_order.index(name) if name in model_order else len(model_order),
+    )
     entry = CommentedMap()
     for name in (*_LEADING_FIELDS, *middle, *_TRAILING_FIELDS):
         if name in values and not (name in defaults and defaults[name] == values[name]):
@@ -99,6 +105,9 @@ def round_trip_yaml(text: str) -> tuple[YAML, Any]:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line
     yaml.indent(mapping=2, sequence=indent or 4, offset=block_seq_indent or 2)
+    # One value given to several entries (a date) must be written out each time: the
+    # library refuses YAML aliases.
+    yaml.representer.ignore_aliases = lambda _data: True
     return yaml, yaml.load(text)
 
 
@@ -173,9 +182,11 @@ def like_original(text: str, original: bytes | None) -> bytes:
     return codecs.BOM_UTF8 + encoded if original and original.startswith(codecs.BOM_UTF8) else encoded
 
 
-def new_file(kind: str, category: Category, owner: str, today: datetime.date) -> CommentedMap:
+def new_file(
+    kind: str, category: Category, owner: str, today: datetime.date, made_by: str = "huashu new"
+) -> CommentedMap:
     data = CommentedMap()
-    data.yaml_set_start_comment(f"{category.title}（由 huashu new 创建）")
+    data.yaml_set_start_comment(f"{category.title}（由 {made_by} 创建）")
     data["defaults"] = CommentedMap([("kind", kind), ("category", category.id), ("owner", owner), ("reviewed", today)])
     data["entries"] = CommentedSeq()
     return data

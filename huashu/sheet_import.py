@@ -363,12 +363,14 @@ class _Plan:
                 raise _RowProblem(f"“{column.header}”列只用于{_kinds_title(column)}，这一行是{model.KIND_TITLES[kind]}")
         values: dict[str, Any] = {"avoid": True} if any(c.forbidden for c in given) else {}
         by_field: dict[str, Column] = {}
-        for column, text in given.items():
+        for column in given:
             other = by_field.setdefault(column.field, column)
             if other is not column:
                 raise _RowProblem(f"“{other.header}”和“{column.header}”只能写一个（话术和忌语二选一）")
-            if values.get("avoid") and not column.forbidden and _has_forbidden_twin(column):
-                raise _RowProblem(f"这一行写了忌语，“{column.header}”请写在“{column.header}（{FORBIDDEN_HEADER}）”列")
+        for column, text in given.items():
+            twin = _forbidden_twin(column)
+            if values.get("avoid") and twin is not None:
+                raise _RowProblem(f"这一行写了忌语，“{column.header}”请写在“{twin.header}”列")
             values[column.field] = self._value(column, text)
         if values.get("avoid") and not by_field.get("text", _column("text")).forbidden:
             raise _RowProblem(f"写了忌语的其他说法，却没有写“{FORBIDDEN_HEADER}”")
@@ -419,7 +421,7 @@ class _Plan:
         path = target_file(self.library, self.library_dir, self.base, category, kind)
         edit = self._edit(path)
         if edit.data is None:
-            edit.data = new_file(kind, category, values["owner"], values["reviewed"])
+            edit.data = new_file(kind, category, values["owner"], values["reviewed"], "huashu import")
         defaults = dict(edit.data.get("defaults") or {})
         edit.rows[len(edit.data["entries"])] = row
         edit.data["entries"].append(entry_map(values, defaults))
@@ -481,8 +483,11 @@ def _block(text: str) -> Any:
     return LiteralScalarString(text) if "\n" in text else text
 
 
-def _has_forbidden_twin(column: Column) -> bool:
-    return any(c.forbidden and c.field == column.field for c in COLUMNS)
+def _forbidden_twin(column: Column) -> Column | None:
+    """The column a forbidden phrase writes this field in, if it is another one."""
+    if column.forbidden:
+        return None
+    return next((c for c in COLUMNS if c.forbidden and c.field == column.field), None)
 
 
 def _required_fields(kind: str) -> list[str]:
