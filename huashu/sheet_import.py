@@ -11,6 +11,7 @@ conversion reported.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import difflib
@@ -143,8 +144,9 @@ def import_sheet(
     ignored = [h for h in heads if h != DUE_HEADER]
     computed = [h for h in heads if h == DUE_HEADER]
     skipped: dict[Row, str] = {}
+    trees: dict[Path, _FileEdit] = {}
     for _ in range(_VALIDATION_ROUNDS):
-        plan = _Plan(library, library_dir, base, today)
+        plan = _Plan(library, library_dir, base, today, trees)
         outcomes = [plan.add(row, skipped.get(row)) for row in rows]
         result = ImportResult(outcomes, plan.new_categories, blank, ignored, computed, notes)
         failures, unmapped = plan.validate()
@@ -241,8 +243,12 @@ class _RowProblem(Exception):
 class _Plan:
     """The library's files as they would be after the import, built row by row."""
 
-    def __init__(self, library: Library, library_dir: Path, base: Path, today: datetime.date):
+    def __init__(
+        self, library: Library, library_dir: Path, base: Path, today: datetime.date, trees: dict[Path, _FileEdit]
+    ):
         self.library, self.library_dir, self.base, self.today = library, library_dir, base, today
+        self.trees = trees  # the files as parsed, shared by every round of planning
+        self._dumped: dict[Path, bytes] | None = None
         self.files: dict[Path, _FileEdit] = {}
         self.new_categories: list[tuple[Category, Row]] = []
         self.planned_ids: dict[str, Row] = {}
@@ -412,9 +418,13 @@ class _Plan:
 
     def _edit(self, path: Path) -> _FileEdit:
         if path not in self.files:
-            original = path.read_bytes() if path.exists() else None
-            yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
-            self.files[path] = _FileEdit(path, original, yaml, data)
+            if path not in self.trees:
+                original = path.read_bytes() if path.exists() else None
+                yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
+                self.trees[path] = _FileEdit(path, original, yaml, data)
+            parsed = self.trees[path]
+            # Each round of planning edits its own copy: parsing again costs ten times more.
+            self.files[path] = _FileEdit(path, parsed.original, parsed.yaml, copy.deepcopy(parsed.data))
         return self.files[path]
 
     def _append(self, row: Row, category: Category, kind: str, values: dict[str, Any]) -> Path:
@@ -428,12 +438,14 @@ class _Plan:
         return path
 
     def _texts(self) -> dict[Path, bytes]:
-        texts = {}
-        for path, edit in self.files.items():
-            out = io.StringIO()
-            edit.yaml.dump(edit.data, out)
-            texts[path] = like_original(out.getvalue(), edit.original)
-        return texts
+        """The edited files' new bytes, made once: what is validated is what is written."""
+        if self._dumped is None:
+            self._dumped = {}
+            for path, edit in self.files.items():
+                out = io.StringIO()
+                edit.yaml.dump(edit.data, out)
+                self._dumped[path] = like_original(out.getvalue(), edit.original)
+        return self._dumped
 
     def validate(self) -> tuple[dict[Row, str], list[str]]:
         """The planned library checked as a whole, in a copy: problems by the row that causes them."""
