@@ -79,6 +79,10 @@ def _date_argument(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"日期“{text}”无效，应为 YYYY-MM-DD，如 2026-01-31") from None
 
 
+def _library_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _with_chinese_help(
         _ChineseParser(
@@ -145,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument(
         "--id", dest="entry_id", metavar="id", help="条目 id（默认：标题的拼音，如 午间问候 → wujian-wenhou）"
     )
-    new.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    _library_option(new)
     reviewed = command(
         "reviewed",
         "记录条目的复核日期（只改这些条目，文件其他内容一字不改）",
@@ -155,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     reviewed.add_argument("ids", nargs="+", metavar="id", help="条目 id（可以写多个，可以在不同文件里）")
     reviewed.add_argument("--date", type=_date_argument, metavar="YYYY-MM-DD", help="复核日期（默认：今天）")
-    reviewed.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    _library_option(reviewed)
     sheet_import = command(
         "import",
         "从 Excel（.xlsx）或 CSV 话术表导入条目",
@@ -170,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         "--columns", metavar="表头=字段,…", help="指定表头对应的字段，如 话术内容=text,适用场景=when"
     )
     sheet_import.add_argument("--check", action="store_true", help="只预览会发生什么，不写入任何文件")
-    sheet_import.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    _library_option(sheet_import)
     sheet_export = command(
         "export",
         "把全部条目导出为 Excel（.xlsx）或 CSV，给主管审阅",
@@ -178,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
         "忌语单独一列；带负责人、复核日期和到期日期。同一个话术库每次导出的文件完全相同。",
     )
     sheet_export.add_argument("file", type=Path, metavar="文件", help="输出文件：.xlsx 或 .csv")
-    sheet_export.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    _library_option(sheet_export)
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
     )
@@ -347,8 +351,12 @@ def run_export(file: Path, library: Path) -> int:
         return 1
     try:
         counts = export(loaded, file)
-    except (ExportError, OSError) as exc:
-        print(str(exc) if isinstance(exc, ExportError) else f"{file}：无法写入（{exc.strerror}）", file=sys.stderr)
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        reason = {FileNotFoundError: "文件夹不存在", PermissionError: "没有写入权限"}.get(type(exc), exc.strerror)
+        print(f"{file}：无法写入（{reason}），请换一个位置", file=sys.stderr)
         return 2
     print(f"已导出 {file}：" + "，".join(f"{kind} {n} 条" for kind, n in counts.items()) + "。")
     return 0

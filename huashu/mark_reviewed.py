@@ -17,6 +17,7 @@ from huashu import load_library
 from huashu.errors import LibraryInvalid
 from huashu.load import display_name
 from huashu.model import Entry, unpack_positions
+from huashu.new_entry import library_to_edit
 
 _DATE = re.compile(r"""(["']?)\d{4}-\d{1,2}-\d{1,2}\1""")
 
@@ -37,10 +38,7 @@ class Marked:
 def mark_reviewed(library_dir: Path, ids: list[str], on: datetime.date, base: Path | None = None) -> list[Marked]:
     """Record `on` as the review date of each entry; nothing is written unless every id is known."""
     base = base or Path.cwd()
-    try:
-        library = load_library(library_dir, base=base)
-    except LibraryInvalid as exc:
-        raise ReviewedError("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+    library = library_to_edit(library_dir, base, ReviewedError)
     unknown = [entry_id for entry_id in dict.fromkeys(ids) if entry_id not in library.by_id]
     if unknown:
         raise ReviewedError("\n".join(_unknown_message(entry_id, list(library.by_id)) for entry_id in unknown))

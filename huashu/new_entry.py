@@ -120,6 +120,15 @@ def owner_for(library: Library, category_id: str, given: str | None) -> str:
     return owners.most_common(1)[0][0]
 
 
+def library_to_edit(library_dir: Path, base: Path, refuse: type[Exception]) -> Library:
+    """The library a command is about to change; `refuse` is raised when it is invalid already
+    (the command's changes could not be checked against it)."""
+    try:
+        return load_library(library_dir, base=base)
+    except LibraryInvalid as exc:
+        raise refuse("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+
+
 def add_entry(
     library_dir: Path,
     kind: str,
@@ -134,10 +143,7 @@ def add_entry(
     """Append a new entry to the library and check the library still validates."""
     base = base or Path.cwd()
     today = today or review.today()
-    try:
-        library = load_library(library_dir, base=base)
-    except LibraryInvalid as exc:
-        raise NewEntryError("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+    library = library_to_edit(library_dir, base, NewEntryError)
     category = library.category_by_id.get(category_id)
     if category is None:
         known = "、".join(c.id for c in library.categories)

@@ -33,7 +33,7 @@ from huashu.errors import LibraryInvalid
 from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
 from huashu.model import Category, Library
-from huashu.new_entry import entry_map, like_original, new_file, round_trip_yaml, target_file
+from huashu.new_entry import entry_map, library_to_edit, like_original, new_file, round_trip_yaml, target_file
 from huashu.sheet import (
     COLUMNS,
     DUE_HEADER,
@@ -135,10 +135,7 @@ def import_sheet(
 ) -> ImportResult:
     base = base or Path.cwd()
     today = today or review.today()
-    try:
-        library = load_library(library_dir, base=base)
-    except LibraryInvalid as exc:
-        raise ImportUsageError("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+    library = library_to_edit(library_dir, base, ImportUsageError)
     tables, notes = read_tables(sheet_path, sheet)
     rows, blank, heads = _rows(tables, columns or {})
     ignored = [h for h in heads if h != DUE_HEADER]

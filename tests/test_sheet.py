@@ -205,3 +205,16 @@ def test_columns_option_maps_a_teams_own_heads(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     entry = load_library(library, base=tmp_path).by_id["jieri-wenhou"]
     assert (entry.text, entry.when, entry.owner) == ("节日快乐！有什么可以帮您？", "节假日来电", "培训组")
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("out.pdf", "out.pdf：只能导出为 .xlsx 或 .csv 文件（按文件名的后缀决定格式）"),
+        ("missing/a.xlsx", "missing/a.xlsx：无法写入（文件夹不存在），请换一个位置"),
+    ],
+)
+def test_export_refuses_what_it_cannot_write(tmp_path: Path, target: str, message: str) -> None:
+    bundled_copy(tmp_path)
+    result = run_cli("export", target, cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (2, message)
