@@ -61,6 +61,10 @@ class ImportUsageError(Exception):
     """The sheet cannot be imported at all (exit 2); the message is for the editor."""
 
 
+class _NotAPhraseSheet(Exception):
+    """A sheet whose head names no column huashu knows."""
+
+
 @dataclass(eq=False)  # compared and hashed by identity: rows are keys of the plan's maps
 class Row:
     """One sheet row, its cells by column."""
@@ -137,7 +141,7 @@ def import_sheet(
     today = today or review.today()
     library = library_to_edit(library_dir, base, ImportUsageError)
     tables, notes = read_tables(sheet_path, sheet)
-    rows, blank, heads = _rows(tables, columns or {})
+    rows, blank, heads = _rows(tables, columns or {}, notes)
     ignored = [h for h in heads if h != DUE_HEADER]
     computed = [h for h in heads if h == DUE_HEADER]
     skipped: dict[Row, str] = {}
@@ -164,12 +168,18 @@ def import_sheet(
 # --- reading rows ---------------------------------------------------------------------
 
 
-def _rows(tables: list[Table], given: dict[str, Column]) -> tuple[list[Row], int, list[str]]:
+def _rows(tables: list[Table], given: dict[str, Column], notes: list[str]) -> tuple[list[Row], int, list[str]]:
     rows: list[Row] = []
     blank = 0
     ignored: list[str] = []
     for table in tables:
-        mapped, unknown = _map_head(table, given)
+        try:
+            mapped, unknown = _map_head(table, given)
+        except _NotAPhraseSheet as exc:
+            if len(tables) == 1:
+                raise ImportUsageError(str(exc)) from None
+            notes.append(f"{exc}，这个工作表没有导入（一个工作簿里的说明页之类）")
+            continue
         ignored += [head for head in unknown if head not in ignored]
         sheet_kind = kind_of(table.name) if table.name else None
         for number, cells in table.rows:
@@ -202,7 +212,9 @@ def _map_head(table: Table, given: dict[str, Column]) -> tuple[dict[int, Column]
             )
         mapped[index] = column
     if not mapped:
-        raise ImportUsageError(f"{table.label}：第 1 行应是表头，但一个也不认识：{'、'.join(table.head)}")
+        raise _NotAPhraseSheet(
+            f"{table.label}：第 {table.head_row} 行应是表头，但一个也不认识：{'、'.join(table.head)}"
+        )
     return mapped, unknown
 
 
@@ -306,8 +318,8 @@ class _Plan:
         if row.sheet_kind:
             return row.sheet_kind
         # No kind written: the kind whose own columns the row fills, else a phrase.
-        filled = {c for c, text in row.cells.items() if text and len(c.kinds) == 1}
-        return next((c.kinds[0] for c in filled), "phrase")
+        filled = [c for c, text in row.cells.items() if text and len(c.kinds) == 1]
+        return filled[0].kinds[0] if filled else "phrase"
 
     def _category(self, row: Row, kind: str) -> Category:
         given = row.cells.get(_column("category"), "")

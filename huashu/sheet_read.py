@@ -41,8 +41,17 @@ class Table:
 
     label: str  # how messages name it: "phrases.xlsx（话术）" or "phrases.csv"
     name: str  # the sheet's name ("" for CSV)
-    head: list[str]
+    head: list[str] = field(default_factory=list)
+    head_row: int = 1
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+
+def _table(label: str, name: str, numbered: Iterator[tuple[int, list[Cell]]]) -> Table | None:
+    """The table from its first row with anything in it (the head) on; None for an empty sheet."""
+    for number, cells in numbered:
+        if any(cell.text for cell in cells):
+            return Table(label, name, [cell.text for cell in cells], number, list(numbered))
+    return None
 
 
 def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
@@ -69,9 +78,10 @@ def read_tables(path: Path, sheet: str | None) -> tuple[list[Table], list[str]]:
 def _read_csv(path: Path) -> tuple[list[Table], list[str]]:
     raw = path.read_bytes()
     text, encoding = _decode(raw, path)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    table = Table(path.name, "", [_clean(v) for v in rows[0]] if rows else [])
-    table.rows = [(number, [Cell(_clean(v)) for v in row]) for number, row in enumerate(rows[1:], 2)]
+    rows = csv.reader(io.StringIO(text, newline=""))
+    table = _table(path.name, "", ((number, [Cell(_clean(v)) for v in row]) for number, row in enumerate(rows, 1)))
+    if table is None:
+        raise SheetUnreadable(f"{path}：文件是空的")
     notes = [f"{path.name}：按 {encoding} 编码读取（中文 Excel 保存的 CSV）"] if encoding != "UTF-8" else []
     return [table], notes
 
@@ -110,13 +120,11 @@ def _read_xlsx(path: Path, wanted: str | None) -> list[Table]:
             raise SheetUnreadable(f"{path}：没有名为“{wanted}”的工作表；文件里的工作表：{'、'.join(names)}")
         tables = []
         for name in [wanted] if wanted is not None else names:
-            rows = _sheet_rows(values[name], formulas[name])
-            first = next(rows, None)
-            if first is None:
-                continue
-            table = Table(f"{path.name}（{name}）", name, [cell.text for cell in first[1]])
-            table.rows = list(rows)
-            tables.append(table)
+            table = _table(f"{path.name}（{name}）", name, _sheet_rows(values[name], formulas[name]))
+            if table is not None:
+                tables.append(table)
+        if not tables:
+            raise SheetUnreadable(f"{path}：工作表都是空的")
         return tables
     finally:
         values.close()

@@ -169,6 +169,7 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
         ),
         ("plain.csv", ["plain.csv"], "plain.csv：“话术”和“内容”两列都是 话术；请删掉一列，或用 --columns 指定用哪一列"),
         ("nohead.csv", ["nohead.csv"], "nohead.csv：第 1 行应是表头，但一个也不认识：a、b"),
+        ("empty.csv", ["empty.csv"], "empty.csv：文件是空的"),
     ],
 )
 def test_unreadable_sheets_and_bad_usage_exit_2(
@@ -184,6 +185,7 @@ def test_unreadable_sheets_and_bad_usage_exit_2(
         "binary.csv": b"\x80\xff\xfe\x81\x30",
         "plain.csv": "分类,标题,话术,内容\ngreetings,你好,您好,您好\n".encode(),
         "nohead.csv": b"a,b\n1,2\n",
+        "empty.csv": b"\r\n",
     }
     if make == "big.csv":
         with open(tmp_path / make, "wb") as big:
@@ -218,3 +220,27 @@ def test_export_refuses_what_it_cannot_write(tmp_path: Path, target: str, messag
     bundled_copy(tmp_path)
     result = run_cli("export", target, cwd=tmp_path)
     assert (result.returncode, result.stderr.strip()) == (2, message)
+
+
+def test_workbook_notes_sheet_and_rows_above_the_head(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    library = bundled_copy(tmp_path)
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    workbook.active.append(["本表由客服部维护，每季度更新"])
+    sheet = workbook.create_sheet("话术")
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["分类", "标题", "话术"])
+    sheet.append(["thanks", "季度回访致谢", "感谢您抽空接听回访电话！"])
+    sheet.append(["thanks", "", "谢谢！"])
+    workbook.save(tmp_path / "book.xlsx")
+    result = run_cli("import", "book.xlsx", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "book.xlsx（说明）：第 1 行应是表头，但一个也不认识：本表由客服部维护，每季度更新，这个工作表没有导入（一个工作簿里的说明页之类）",
+        "book.xlsx（话术）:5: 缺少标题，未导入",
+    ]
+    added = next(e for e in load_library(library, base=tmp_path).entries if e.title == "季度回访致谢")
+    assert (added.category, added.text) == ("thanks", "感谢您抽空接听回访电话！")
