@@ -77,8 +77,7 @@ class Column:
     def canonical(self, value: str, library: Library) -> str:
         """A cell's text as comparable with another's: list items one per line, choices by id."""
         if self.field == "category":
-            found = next((c.id for c in library.categories if value in (c.id, c.title)), value)
-            return found
+            return next((c.id for c in library.categories if value in (c.id, c.title)), value)
         if self.field == "kind":
             return kind_of(value) or value
         if self.is_list:
