@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from huashu import model, pages, review, urls
 from huashu.model import Card, Entry, Library, Role
-from huashu.readings import phrase_readings
+from huashu.readings import dictionary_words
 
 # Paper in mm, and the print stylesheet's page margins in mm (overrides/assets/cards.css
 # uses the same numbers; tests/test_cards.py checks that it does).
@@ -404,25 +404,12 @@ def _char_reading(char: str) -> str:
 def ruby_pairs(text: str) -> list[tuple[str, str]]:
     """Each character with its reading (tone marks) for ruby; empty for non-hanzi.
 
-    Words of two to four characters take the phrase dictionary's reading, longest
-    first, so 了解 reads liǎo; other characters their most common reading. A
-    dictionary lookup per position: pypinyin's own segmenter costs far more on
-    large libraries, for the same words.
+    Words of the phrase dictionary take its reading, so 了解 reads liǎo; other
+    characters their most common reading.
     """
-    phrases = phrase_readings()
     pairs: list[tuple[str, str]] = []
-    i = 0
-    while i < len(text):
-        for size in (4, 3, 2):
-            word = text[i : i + size]
-            readings = phrases.get(word) if len(word) == size else None
-            if readings and len(readings) == size:
-                pairs += [(c, r[0]) for c, r in zip(word, readings, strict=True)]
-                i += size
-                break
-        else:
-            pairs.append((text[i], _char_reading(text[i])))
-            i += 1
+    for word, readings in dictionary_words(text):
+        pairs += list(zip(word, readings, strict=True)) if readings else [(word, _char_reading(word))]
     return pairs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -15,6 +16,8 @@ from huashu import load_library, review
 from huashu.errors import LibraryInvalid
 from huashu.lint import lint_library
 from huashu.load import CATEGORY_FILE, DEFAULT_LIBRARY
+from huashu.mark_reviewed import ReviewedError, mark_reviewed
+from huashu.mark_reviewed import describe as describe_reviewed
 from huashu.model import ENTRY_CLASSES, KIND_TITLES, LINT_RULES, Library
 from huashu.new_entry import NewEntryError, add_entry, describe
 from huashu.schema import SCHEMA_PATH, schema_text
@@ -46,6 +49,7 @@ _ARGPARSE_ERRORS = (
     ),
     (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
     (re.compile(r"argument (.*?): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (.*?): (.*)"), "参数 {0}：{1}"),  # our own checks, already in Chinese
 )
 
 
@@ -66,6 +70,17 @@ def _with_chinese_help(parser: argparse.ArgumentParser) -> argparse.ArgumentPars
     parser._positionals.title = "参数"
     parser.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     return parser
+
+
+def _date_argument(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无效，应为 YYYY-MM-DD，如 2026-01-31") from None
+
+
+def _library_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     new = command(
         "new",
         "新建一个条目（话术、流程或问答），追加到对应分类的文件里",
-        "新建一个条目：生成不重复的 id，追加到该分类的文件末尾（文件里的注释和格式保持不变），\n"
+        "新建一个条目：用标题的拼音生成不重复的 id，追加到该分类的文件末尾（文件里的注释和格式保持不变），\n"
         "需要填写的字段写成“待填写”，huashu lint 会一直提醒直到填好。",
     )
     new.add_argument(
@@ -131,8 +146,43 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--category", required=True, metavar="分类", help="分类 id（见 categories.yaml）")
     new.add_argument("--title", required=True, metavar="标题", help="条目标题")
     new.add_argument("--owner", metavar="负责人", help="负责人（默认：这个分类里最常见的负责人）")
-    new.add_argument("--id", dest="entry_id", metavar="id", help="条目 id（默认：分类 id 加序号）")
-    new.add_argument("--library", type=Path, metavar="文件夹", help="话术库文件夹（默认：站点设置的话术库）")
+    new.add_argument(
+        "--id", dest="entry_id", metavar="id", help="条目 id（默认：标题的拼音，如 午间问候 → wujian-wenhou）"
+    )
+    _library_option(new)
+    reviewed = command(
+        "reviewed",
+        "记录条目的复核日期（只改这些条目，文件其他内容一字不改）",
+        "记录一个或几个条目的复核日期（默认今天）：条目自己写了 reviewed 的改这一行的日期；\n"
+        "用文件 defaults 里日期的，在这个条目末尾加一行 reviewed，同文件的其他条目不受影响。\n"
+        "有一个 id 不存在就什么都不写。",
+    )
+    reviewed.add_argument("ids", nargs="+", metavar="id", help="条目 id（可以写多个，可以在不同文件里）")
+    reviewed.add_argument("--date", type=_date_argument, metavar="YYYY-MM-DD", help="复核日期（默认：今天）")
+    _library_option(reviewed)
+    sheet_import = command(
+        "import",
+        "从 Excel（.xlsx）或 CSV 话术表导入条目",
+        "把现有的话术表导入话术库：每一行成为一个条目，追加到对应分类的文件末尾（文件原有内容一字不改）。\n"
+        "表头可以是中文或英文（分类、标题、话术、使用场景、标签、渠道、类型、负责人、复核日期、id 等）；\n"
+        "分类按 id 或名称对应，没有的分类会新建。已有的条目不会被覆盖；有问题的行跳过并列出行号和原因。\n"
+        "退出码：0 全部导入；1 有行被跳过或与已有条目不同（其余行照常写入）；2 文件无法读取或参数有误。",
+    )
+    sheet_import.add_argument("file", type=Path, metavar="文件", help="话术表：.xlsx 或 .csv（UTF-8 或 GBK 编码）")
+    sheet_import.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认：全部工作表）")
+    sheet_import.add_argument(
+        "--columns", metavar="表头=字段,…", help="指定表头对应的字段，如 话术内容=text,适用场景=when"
+    )
+    sheet_import.add_argument("--check", action="store_true", help="只预览会发生什么，不写入任何文件")
+    _library_option(sheet_import)
+    sheet_export = command(
+        "export",
+        "把全部条目导出为 Excel（.xlsx）或 CSV，给主管审阅",
+        "导出全部条目：.xlsx 每种类型一个工作表（话术 / 流程 / 问答），.csv 一个表加“类型”列。\n"
+        "忌语单独一列；带负责人、复核日期和到期日期。同一个话术库每次导出的文件完全相同。",
+    )
+    sheet_export.add_argument("file", type=Path, metavar="文件", help="输出文件：.xlsx 或 .csv")
+    _library_option(sheet_export)
     stats = command(
         "stats", "统计条目数：按类型、分类、负责人和复核状态", "统计话术库：按类型、分类、负责人和复核状态。"
     )
@@ -265,6 +315,55 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reviewed(args: argparse.Namespace) -> int:
+    on = args.date or review.today()
+    try:
+        marked = mark_reviewed(args.library or default_library(), args.ids, on)
+    except ReviewedError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(describe_reviewed(marked, on, Path.cwd()))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from huashu.sheet_import import ImportUsageError, import_sheet, parse_column_options, report
+    from huashu.sheet_read import SheetUnreadable
+
+    try:
+        result = import_sheet(
+            args.file,
+            args.library or default_library(),
+            sheet=args.sheet,
+            columns=parse_column_options(args.columns),
+            check=args.check,
+        )
+    except (ImportUsageError, SheetUnreadable) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(report(result, args.check, Path.cwd()))
+    return result.exit_code
+
+
+def run_export(file: Path, library: Path) -> int:
+    from huashu.sheet_export import ExportError, export
+
+    loaded = load_or_report(library)
+    if loaded is None:
+        return 1
+    try:
+        counts = export(loaded, file)
+    except ExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        reason = {FileNotFoundError: "文件夹不存在", PermissionError: "没有写入权限"}.get(type(exc), exc.strerror)
+        print(f"{file}：无法写入（{reason}），请换一个位置", file=sys.stderr)
+        return 2
+    print(f"已导出 {file}：" + "，".join(f"{kind} {n} 条" for kind, n in counts.items()) + "。")
+    return 0
+
+
 def run_stats(library: Path, as_json: bool) -> int:
     loaded = load_or_report(library)
     if loaded is None:
@@ -305,6 +404,12 @@ def _run(args: argparse.Namespace) -> int:
             return run_lint(args.paths, args.strict)
         if args.command == "new":
             return run_new(args)
+        if args.command == "reviewed":
+            return run_reviewed(args)
+        if args.command == "import":
+            return run_import(args)
+        if args.command == "export":
+            return run_export(args.file, args.library or default_library())
         if args.command == "stats":
             return run_stats(args.library or default_library(), args.json)
         if args.command == "schema":

@@ -24,6 +24,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from huashu import load_library, model, review
 from huashu.errors import LibraryInvalid
+from huashu.ids import readable_id
 from huashu.load import display_name
 from huashu.model import Category, Library
 from huashu.validate import id_problem
@@ -44,14 +45,7 @@ class AddedEntry:
     created_file: bool
 
 
-def _fresh_id(library: Library, category_id: str) -> str:
-    number = 1 + sum(1 for e in library.entries if e.category == category_id)
-    while f"{category_id}-{number}" in library.by_id:
-        number += 1
-    return f"{category_id}-{number}"
-
-
-def _target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
+def target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
     """The file holding most entries of this category and kind; else of this category; else a new one."""
     same_kind = Counter(
         e.origin.file for e in library.entries if e.category == category.id and e.kind == kind and e.origin
@@ -83,42 +77,56 @@ def _kind_fields(kind: str) -> CommentedMap:
     return _scaffold(model.ENTRY_CLASSES[kind], own_only=True)
 
 
-def _new_entry(
-    entry_id: str, kind: str, title: str, category: str, owner: str, today: datetime.date, defaults: dict
-) -> CommentedMap:
-    """The entry's fields in the order the bundled library writes them; what the file's
-    defaults already give is left out."""
+# Written first and last, around the kind's own fields, as the bundled library writes entries.
+_LEADING_FIELDS = ("id", "kind", "title", "category")
+_TRAILING_FIELDS = ("owner", "reviewed", "review_in")
+
+
+def entry_map(values: dict[str, Any], defaults: dict) -> CommentedMap:
+    """An entry's fields in the order the bundled library writes them (the kind's own fields
+    before the shared ones); what the file's defaults already give is left out."""
+    cls = model.ENTRY_CLASSES[values["kind"]]
+    shared = [f.name for f in dataclasses.fields(model.Entry)]
+    model_order = [f.name for f in model.editor_fields(cls) if f.name not in shared] + shared
+    middle = sorted(
+        (name for name in values if name not in _LEADING_FIELDS + _TRAILING_FIELDS),
+        key=lambda name: model_order.index(name) if name in model_order else len(model_order),
+    )
     entry = CommentedMap()
-    entry["id"] = entry_id
-    if defaults.get("kind") != kind:
-        entry["kind"] = kind
-    entry["title"] = title
-    if defaults.get("category") != category:
-        entry["category"] = category
-    entry.update(_kind_fields(kind))
-    if defaults.get("owner") != owner:
-        entry["owner"] = owner
-    if defaults.get("reviewed") != today:
-        entry["reviewed"] = today
+    for name in (*_LEADING_FIELDS, *middle, *_TRAILING_FIELDS):
+        if name in values and not (name in defaults and defaults[name] == values[name]):
+            entry[name] = values[name]
     return entry
 
 
-def _round_trip_yaml(text: str) -> tuple[YAML, Any]:
+def round_trip_yaml(text: str) -> tuple[YAML, Any]:
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
     yaml = YAML()  # round-trip mode
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line
     yaml.indent(mapping=2, sequence=indent or 4, offset=block_seq_indent or 2)
+    # One value given to several entries (a date) must be written out each time: the
+    # library refuses YAML aliases.
+    yaml.representer.ignore_aliases = lambda _data: True
     return yaml, yaml.load(text)
 
 
-def _owner_for(library: Library, category_id: str, given: str | None) -> str:
+def owner_for(library: Library, category_id: str, given: str | None) -> str:
     if given:
         return given
     owners = Counter(e.owner for e in library.entries if e.category == category_id)
     if not owners:
         raise NewEntryError("这个分类还没有条目，请用 --owner 指定负责人")
     return owners.most_common(1)[0][0]
+
+
+def library_to_edit(library_dir: Path, base: Path, refuse: type[Exception]) -> Library:
+    """The library a command is about to change; `refuse` is raised when it is invalid already
+    (the command's changes could not be checked against it)."""
+    try:
+        return load_library(library_dir, base=base)
+    except LibraryInvalid as exc:
+        raise refuse("话术库现在就有错误，请先修正：\n" + exc.report()) from None
 
 
 def add_entry(
@@ -135,10 +143,7 @@ def add_entry(
     """Append a new entry to the library and check the library still validates."""
     base = base or Path.cwd()
     today = today or review.today()
-    try:
-        library = load_library(library_dir, base=base)
-    except LibraryInvalid as exc:
-        raise NewEntryError("话术库现在就有错误，请先修正：\n" + exc.report()) from None
+    library = library_to_edit(library_dir, base, NewEntryError)
     category = library.category_by_id.get(category_id)
     if category is None:
         known = "、".join(c.id for c in library.categories)
@@ -148,20 +153,21 @@ def add_entry(
         raise NewEntryError(problem)
     if entry_id is not None and entry_id in library.by_id:
         raise NewEntryError(f"条目 id “{entry_id}”已经存在")
-    entry_id = entry_id or _fresh_id(library, category_id)
-    owner = _owner_for(library, category_id, owner)
-    path = _target_file(library, library_dir, base, category, kind)
+    entry_id = entry_id or readable_id(title, library.by_id, category_id)
+    owner = owner_for(library, category_id, owner)
+    path = target_file(library, library_dir, base, category, kind)
     created = not path.exists()
     original = None if created else path.read_bytes()
-    yaml, data = _round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
+    yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
     if created:
-        data = _new_file(kind, category, owner, today)
+        data = new_file(kind, category, owner, today)
     defaults = dict(data.get("defaults") or {})
-    data["entries"].append(_new_entry(entry_id, kind, title, category_id, owner, today, defaults))
+    values = {"id": entry_id, "kind": kind, "title": title, "category": category_id, **_kind_fields(kind)}
+    data["entries"].append(entry_map({**values, "owner": owner, "reviewed": today}, defaults))
     out = io.StringIO()
     yaml.dump(data, out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_like_original(out.getvalue(), original))
+    path.write_bytes(like_original(out.getvalue(), original))
     try:
         load_library(library_dir, base=base)
     except LibraryInvalid as exc:  # pragma: no cover - a bug in this module, never the editor's fault
@@ -174,7 +180,7 @@ def add_entry(
     return AddedEntry(entry_id, path, line, created)
 
 
-def _like_original(text: str, original: bytes | None) -> bytes:
+def like_original(text: str, original: bytes | None) -> bytes:
     """Keep the file's byte-order mark and line endings (Windows editors write CRLF)."""
     if original and b"\r\n" in original:
         text = text.replace("\n", "\r\n")
@@ -182,9 +188,11 @@ def _like_original(text: str, original: bytes | None) -> bytes:
     return codecs.BOM_UTF8 + encoded if original and original.startswith(codecs.BOM_UTF8) else encoded
 
 
-def _new_file(kind: str, category: Category, owner: str, today: datetime.date) -> CommentedMap:
+def new_file(
+    kind: str, category: Category, owner: str, today: datetime.date, made_by: str = "huashu new"
+) -> CommentedMap:
     data = CommentedMap()
-    data.yaml_set_start_comment(f"{category.title}（由 huashu new 创建）")
+    data.yaml_set_start_comment(f"{category.title}（由 {made_by} 创建）")
     data["defaults"] = CommentedMap([("kind", kind), ("category", category.id), ("owner", owner), ("reviewed", today)])
     data["entries"] = CommentedSeq()
     return data

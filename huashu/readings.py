@@ -55,7 +55,7 @@ def _phrase_syllables(phrase: str) -> tuple[str, ...] | None:
     readings = phrase_readings().get(phrase)
     if not readings or len(readings) != len(phrase):
         return None
-    return tuple(_plain_syllable(r[0]) for r in readings)
+    return tuple(plain_syllable(r[0]) for r in readings)
 
 
 def readings_in_use(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -102,7 +102,32 @@ def traditional_folding(library_chars: Iterable[str]) -> dict[str, str]:
     return dict(sorted(folding.items()))
 
 
-def _plain_syllable(marked: str) -> str:
+def dictionary_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """`text` cut into the phrase dictionary's words of two to four characters, longest
+    first, each with its tone-marked readings; other characters alone, with no readings.
+
+    A dictionary lookup per position: pypinyin's own segmenter costs far more on large
+    libraries, for the same words.
+    """
+    phrases = phrase_readings()
+    words: list[tuple[str, tuple[str, ...]]] = []
+    i = 0
+    while i < len(text):
+        for size in (4, 3, 2):
+            word = text[i : i + size]
+            readings = phrases.get(word) if len(word) == size else None
+            if readings and len(readings) == size:
+                words.append((word, tuple(r[0] for r in readings)))
+                i += size
+                break
+        else:
+            words.append((text[i], ()))
+            i += 1
+    return words
+
+
+def plain_syllable(marked: str) -> str:
+    """A tone-marked syllable without its tone, ü written v (as pinyin keyboards type it)."""
     decomposed = unicodedata.normalize("NFD", marked.lower()).replace("u\u0308", "v")
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -112,5 +137,5 @@ def all_syllables() -> tuple[str, ...]:
     """Every toneless syllable in pypinyin's dictionary: what a typed syllable may be."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    found = {_plain_syllable(r) for value in pinyin_dict.values() for r in value.split(",")}
+    found = {plain_syllable(r) for value in pinyin_dict.values() for r in value.split(",")}
     return tuple(sorted(s for s in found if s.isascii() and s.isalpha()))

@@ -39,24 +39,24 @@ def test_new_phrase_keeps_a_commented_file_byte_for_byte(tmp_path: Path) -> None
     new_entry = yaml.safe_load(textwrap.dedent("".join(added)))
     # defaults give kind, category and owner; reviewed is today, which differs from the file's date
     assert new_entry == [
-        {"id": "greetings-4", "title": "午间问候", "text": "待填写", "when": "待填写", "reviewed": TODAY}
+        {"id": "wujian-wenhou", "title": "午间问候", "text": "待填写", "when": "待填写", "reviewed": TODAY}
     ]
-    assert result.stdout.splitlines()[0].startswith("已添加条目 greetings-4：scripts_library/greetings.yaml:")
+    assert result.stdout.splitlines()[0].startswith("已添加条目 wujian-wenhou：scripts_library/greetings.yaml:")
     line = int(result.stdout.splitlines()[0].rsplit(":", 1)[1])
-    assert after.decode("utf-8").splitlines()[line - 1].strip() == "- id: greetings-4"
+    assert after.decode("utf-8").splitlines()[line - 1].strip() == "- id: wujian-wenhou"
     loaded = load_library(library, base=tmp_path)
-    assert loaded.by_id["greetings-4"].title == "午间问候"
-    assert any("[unfinished]" in w and "greetings-4" in w for w in lint_lines(library, tmp_path))
+    assert loaded.by_id["wujian-wenhou"].title == "午间问候"
+    assert any("[unfinished]" in w and "wujian-wenhou" in w for w in lint_lines(library, tmp_path))
 
 
 def test_every_bundled_file_round_trips_unchanged(tmp_path: Path) -> None:
     import io
 
-    from huashu.new_entry import _round_trip_yaml
+    from huashu.new_entry import round_trip_yaml
 
     for path in sorted((Path(__file__).parents[1] / "scripts_library").rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        yaml_rt, data = _round_trip_yaml(text)
+        yaml_rt, data = round_trip_yaml(text)
         out = io.StringIO()
         yaml_rt.dump(data, out)
         assert out.getvalue() == text, path
@@ -94,8 +94,8 @@ def test_new_entry_in_an_empty_category_creates_its_file(tmp_path: Path) -> None
     assert "scripts_library/phrases/closings.yaml" in result.stdout and "（新建文件）" in result.stdout
     created = yaml.safe_load((library / "phrases" / "closings.yaml").read_text(encoding="utf-8"))
     assert created["defaults"]["category"] == "closings"
-    assert created["entries"][0]["id"] == "closings-1"
-    assert load_library(library, base=tmp_path).by_id["closings-1"].owner == "培训组"
+    assert created["entries"][0]["id"] == "zaijian"
+    assert load_library(library, base=tmp_path).by_id["zaijian"].owner == "培训组"
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,34 @@ def test_new_refuses_bad_requests_without_touching_files(tmp_path: Path, args: l
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in library.rglob("*.yaml")} == before
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("午间问候", "wujian-wenhou"),  # hanzi outside the phrase dictionary: paired
+        ("标准问候语", "biaozhun-wenhou-yu"),
+        ("女士绿色通道", "nvshi-lvsetongdao"),  # dictionary words whole; ü typed v
+        ("4G网络故障", "4g-wangluo-guzhang"),  # ascii kept, lowercased
+        ("ABC-def 客服", "abc-def-kefu"),
+        ("VIP客户投诉升级处理流程说明，以及后续的回访与记录要求", "vip-kehu-tousu-shengji-chuli"),  # whole words ≤ 32
+        ("！！", "greetings"),  # nothing readable: the fallback
+    ],
+)
+def test_readable_id_from_title(title: str, expected: str) -> None:
+    from huashu.ids import readable_id
+    from huashu.validate import id_problem
+
+    made = readable_id(title, set(), "greetings")
+    assert made == expected and id_problem(made) is None
+
+
+def test_new_derives_readable_ids_and_numbers_collisions(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    made = []
+    for _ in range(3):
+        result = run_cli("new", "phrase", "--category", "greetings", "--title", "午间问候", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        made.append(result.stdout.split("：")[0].removeprefix("已添加条目 "))
+    assert made == ["wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"]
+    assert {"wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"} <= set(load_library(library, base=tmp_path).by_id)
