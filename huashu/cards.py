@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
-from huashu import model, pages, urls
+from huashu import model, pages, ruby, urls
 from huashu.model import Card, Entry, Library, Role
-from huashu.readings import phrase_readings
+from huashu.ruby import RubyReader
 
 # Paper in mm, and the print stylesheet's page margins in mm (overrides/assets/cards.css
 # uses the same numbers; tests/test_cards.py checks that it does).
@@ -30,7 +30,16 @@ MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first; the last is the smallest we still call readable.
 FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
 LINE_HEIGHT = 1.5
-RUBY_LINE_HEIGHT = 2.3  # room for pinyin above the characters
+# Pinyin (cards.css `.hs-card rt`): its size relative to the characters, the smallest size
+# still legible in print, the space between neighbouring syllables (the margin each <ruby>
+# has on both sides) and the line height that makes room for it above the characters.
+RUBY_SCALE = 0.75
+MIN_RUBY_PT = 6.5
+RUBY_GAP_EM = 0.3
+RUBY_LINE_HEIGHT = 2.6
+# Cards with pinyin only shrink as far as their pinyin stays legible.
+PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
+LATIN_EM = 0.55  # width of a latin letter or digit, in ems of its own font size
 TITLE_SCALE = 1.3
 FOOTER_MM = 9.0  # source ids, review date and link
 BLOCK_GAP_EM = 0.5
@@ -97,7 +106,15 @@ class FitReport:
 @functools.cache
 def _width_units(text: str) -> float:
     """Width of `text` in ems: CJK and full-width characters 1, others about half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else LATIN_EM for c in text)
+
+
+def _ruby_width_units(text: str, reader: RubyReader) -> float:
+    """Width of `text` with pinyin, in ems: a character is as wide as its syllable, plus the gap."""
+    return sum(
+        max(1.0, RUBY_SCALE * LATIN_EM * len(reading)) + RUBY_GAP_EM if reading else _width_units(char)
+        for char, reading in reader.pairs(text)
+    )
 
 
 def blocks_for(entry: Entry, library: Library) -> list[Block]:
@@ -133,20 +150,28 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
     ]
 
 
-def _block_height(block: Block, font_pt: float, width_mm: float, pinyin_on: bool) -> float:
+def _text_width(text: str, reader: RubyReader | None) -> float:
+    return _ruby_width_units(text, reader) if reader else _width_units(text)
+
+
+def _block_height(block: Block, font_pt: float, width_mm: float, reader: RubyReader | None) -> float:
     em = font_pt * PT_TO_MM
     per_line = max(1, math.floor(width_mm / em - (1.5 if block.number else 0)))
-    lines = sum(math.ceil(_width_units(text) / per_line) or 1 for line in block.lines for text in line.split("\n"))
+    lines = sum(
+        math.ceil(_text_width(text, reader) / per_line) or 1 for line in block.lines for text in line.split("\n")
+    )
     if block.heading:
-        lines += math.ceil(_width_units(block.heading) / per_line)
-    return lines * em * (RUBY_LINE_HEIGHT if pinyin_on else LINE_HEIGHT) + BLOCK_GAP_EM * em
+        lines += math.ceil(_text_width(block.heading, reader) / per_line)
+    return lines * em * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + BLOCK_GAP_EM * em
 
 
-def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> float:
+def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, reader: RubyReader | None) -> float:
+    """Height in mm a card's content takes; with a reader, printed with its pinyin."""
     width = PAPER[size][0] - 2 * MARGIN[size]
     em = font_pt * PT_TO_MM
-    title_mm = math.ceil(_width_units(title) * TITLE_SCALE / (width / em)) * em * TITLE_SCALE * LINE_HEIGHT + em
-    return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, pinyin_on) for b in blocks))
+    title_lines = math.ceil(_text_width(title, reader) * TITLE_SCALE / (width / em))
+    title_mm = title_lines * em * TITLE_SCALE * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + em
+    return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, reader) for b in blocks))
 
 
 def available_height(size: str) -> float:
@@ -156,38 +181,43 @@ def available_height(size: str) -> float:
 def share_of_card(entry: Entry, library: Library, size: str) -> float:
     """How much of a card's printable height one entry takes at the normal font size."""
     width = PAPER[size][0] - 2 * MARGIN[size]
-    height = sum(_block_height(b, FONT_STEPS[0], width, False) for b in blocks_for(entry, library))
+    height = sum(_block_height(b, FONT_STEPS[0], width, None) for b in blocks_for(entry, library))
     return SAFETY * height / available_height(size)
 
 
-def _fits(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> bool:
-    return needed_height(title, blocks, size, font_pt, pinyin_on) <= available_height(size)
+def _fits(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, reader: RubyReader | None) -> bool:
+    return needed_height(title, blocks, size, font_pt, reader) <= available_height(size)
 
 
 def fit_card(
-    card_id: str, title: str, entries: list[Entry], library: Library, size: str | None, pinyin_on: bool
+    card_id: str, title: str, entries: list[Entry], library: Library, size: str | None, reader: RubyReader | None
 ) -> tuple[list[PrintCard], FitReport | None]:
-    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts."""
+    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts.
+
+    Args:
+        reader: Pinyin readings when the card is printed with pinyin, else None.
+    """
     blocks = tuple(b for e in entries for b in blocks_for(e, library))
     sizes = [size] if size else ["a6", "a5"]
-    base = PrintCard(card_id, title, sizes[0], FONT_STEPS[0], blocks, tuple(entries), pinyin_on)
+    steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
+    base = PrintCard(card_id, title, sizes[0], steps[0], blocks, tuple(entries), reader is not None)
     for paper in sizes:
-        if _fits(title, blocks, paper, FONT_STEPS[0], pinyin_on):
+        if _fits(title, blocks, paper, steps[0], reader):
             return [replace(base, size=paper)], None
     paper = sizes[-1]
-    overflow = needed_height(title, blocks, paper, FONT_STEPS[0], pinyin_on) / available_height(paper) - 1
+    overflow = needed_height(title, blocks, paper, steps[0], reader) / available_height(paper) - 1
     report = FitReport(card_id, title, paper, overflow, "", explicit=bool(size))
-    for font_pt in FONT_STEPS[1:]:
-        if _fits(title, blocks, paper, font_pt, pinyin_on):
-            report.action = f"已把字号从 {FONT_STEPS[0]:g}pt 缩小到 {font_pt:g}pt"
+    for font_pt in steps[1:]:
+        if _fits(title, blocks, paper, font_pt, reader):
+            report.action = f"已把字号从 {steps[0]:g}pt 缩小到 {font_pt:g}pt"
             return [replace(base, size=paper, font_pt=font_pt)], report
-    parts = _split(title, blocks, paper, pinyin_on)
+    parts = _split(title, blocks, paper, reader)
     report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
     cards = []
     for number, part_blocks in enumerate(parts, start=1):
         ids = {b.entry_id for b in part_blocks}
         part_entries = tuple(e for e in entries if e.id in ids)
-        font = next((f for f in FONT_STEPS if _fits(title, part_blocks, paper, f, pinyin_on)), FONT_STEPS[-1])
+        font = next((f for f in steps if _fits(title, part_blocks, paper, f, reader)), steps[-1])
         cards.append(
             replace(
                 base, size=paper, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=len(parts)
@@ -196,19 +226,17 @@ def fit_card(
     return cards, report
 
 
-def _split(title: str, blocks: tuple[Block, ...], size: str, pinyin_on: bool) -> list[tuple[Block, ...]]:
+def _split(title: str, blocks: tuple[Block, ...], size: str, reader: RubyReader | None) -> list[tuple[Block, ...]]:
     """Greedy parts at the normal font size; a block too big even alone gets a part of its own.
 
     Heights add up block by block (one pass), not re-measured per part."""
     width = PAPER[size][0] - 2 * MARGIN[size]
-    room = (
-        available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
-    )
+    room = available_height(size) / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], reader) / SAFETY
     parts: list[tuple[Block, ...]] = []
     current: list[Block] = []
     used = 0.0
     for block in blocks:
-        height = _block_height(block, FONT_STEPS[0], width, pinyin_on)
+        height = _block_height(block, FONT_STEPS[0], width, reader)
         if current and used + height > room:
             parts.append(tuple(current))
             current, used = [], 0.0
@@ -258,6 +286,7 @@ def build_cards(
             every card out the same), shared across calls.
     """
     memo = {} if memo is None else memo
+    reader = pinyin_reader(library)
     cards: list[PrintCard] = []
     reports: list[FitReport] = []
     for card_id, title, entries, size, wants_pinyin in card_sources(library):
@@ -267,7 +296,7 @@ def build_cards(
             size = "a6"
         key = (card_id, size, pinyin_on or wants_pinyin)
         if key not in memo:
-            memo[key] = fit_card(card_id, title, entries, library, size, pinyin_on or wants_pinyin)
+            memo[key] = fit_card(card_id, title, entries, library, size, reader if key[2] else None)
         laid_out, report = memo[key]
         cards += laid_out
         if report:
@@ -275,39 +304,9 @@ def build_cards(
     return cards, reports
 
 
-@functools.cache
-def _char_reading(char: str) -> str:
-    # Imported when the first card with pinyin is printed: loading pypinyin's
-    # dictionaries costs a quarter of a second every command would otherwise pay.
-    from pypinyin import Style, pinyin
-
-    readings = pinyin(char, style=Style.TONE, errors=lambda _: "")
-    return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
-
-
-def ruby_pairs(text: str) -> list[tuple[str, str]]:
-    """Each character with its reading (tone marks) for ruby; empty for non-hanzi.
-
-    Words of two to four characters take the phrase dictionary's reading, longest
-    first, so 了解 reads liǎo; other characters their most common reading. A
-    dictionary lookup per position: pypinyin's own segmenter costs far more on
-    large libraries, for the same words.
-    """
-    phrases = phrase_readings()
-    pairs: list[tuple[str, str]] = []
-    i = 0
-    while i < len(text):
-        for size in (4, 3, 2):
-            word = text[i : i + size]
-            readings = phrases.get(word) if len(word) == size else None
-            if readings and len(readings) == size:
-                pairs += [(c, r[0]) for c, r in zip(word, readings, strict=True)]
-                i += size
-                break
-        else:
-            pairs.append((text[i], _char_reading(text[i])))
-            i += 1
-    return pairs
+def pinyin_reader(library: Library) -> RubyReader:
+    """Readings for the library's cards: the built-in corrections and the editors' pinyin.yaml."""
+    return ruby.reader_for(tuple((w.word, w.pinyin) for w in library.pinyin_words))
 
 
 # --- the cards pages ----------------------------------------------------------------
@@ -326,29 +325,24 @@ PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-
 
 
 @functools.cache
-def ruby_text(text: str, on: bool) -> Markup:
-    """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
+def ruby_text(text: str, reader: RubyReader | None) -> Markup:
+    """Escaped text; with a reader, each hanzi in its own <ruby> with its pinyin.
 
-    One <ruby> per run rather than per character halves the markup of a pinyin card
-    (large libraries print tens of thousands). Built as a plain string, then one Markup:
+    One <ruby> per character, so the stylesheet can set every syllable apart (a run in one
+    <ruby> sets its syllables edge to edge). Built as a plain string, then one Markup:
     Markup.format per character costs ten times more. Cached while the cards of one
     build are rendered (A6 and A5 print the same lines), then cleared.
     """
-    if not on:
+    if reader is None:
         return escape(text)
-    parts = []
-    in_ruby = False
-    for char, reading in ruby_pairs(text):
-        safe = html.escape(char, quote=False)
-        if reading:
-            parts.append(f"{'' if in_ruby else '<ruby>'}{safe}<rt>{reading}</rt>")
-            in_ruby = True
-        else:
-            parts.append(f"</ruby>{safe}" if in_ruby else safe)
-            in_ruby = False
-    if in_ruby:
-        parts.append("</ruby>")
-    return Markup("".join(parts))
+    return Markup(
+        "".join(
+            f"<ruby>{html.escape(char, quote=False)}<rt>{reading}</rt></ruby>"
+            if reading
+            else html.escape(char, quote=False)
+            for char, reading in reader.pairs(text)
+        )
+    )
 
 
 def short_link(card: PrintCard, library: Library, site_url: str) -> str:
@@ -370,7 +364,8 @@ def card_pages(
     reports: list[FitReport] = []
     fits: FitMemo = {}
     rendered: dict[tuple, str] = {}
-    renderer.env.filters["ruby"] = ruby_text
+    reader = pinyin_reader(renderer.library)
+    renderer.env.filters["ruby"] = lambda text, on: ruby_text(text, reader if on else None)
     card_template = renderer.env.get_template("_card.html.jinja")
 
     def card_html(card: PrintCard) -> str:
