@@ -30,12 +30,16 @@ MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first; the last is the smallest we still call readable.
 FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
 LINE_HEIGHT = 1.5
-# Pinyin (cards.css `.hs-card rt`): its size relative to the characters, the smallest size
-# still legible in print, the space between neighbouring syllables (the margin each <ruby>
-# has on both sides) and the line height that makes room for it above the characters.
+# Pinyin (cards.css `.hs-py`): its size relative to the characters, the smallest size still
+# legible in print, the narrowest box of a character with its syllable (so characters stand
+# evenly spaced; the gap is inside it), the gap between neighbouring syllables, the width of
+# a letter of pinyin in ems of its own size (measured in Chromium: 0.57 to 0.7 a syllable),
+# and the line height that makes room for the pinyin.
 RUBY_SCALE = 0.75
 MIN_RUBY_PT = 6.5
+RUBY_MIN_EM = 1.8
 RUBY_GAP_EM = 0.3
+RUBY_LETTER_EM = 0.62
 RUBY_LINE_HEIGHT = 2.6
 # Cards with pinyin only shrink as far as their pinyin stays legible.
 PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
@@ -110,9 +114,9 @@ def _width_units(text: str) -> float:
 
 
 def _ruby_width_units(text: str, reader: RubyReader) -> float:
-    """Width of `text` with pinyin, in ems: a character is as wide as its syllable, plus the gap."""
+    """Width of `text` with pinyin, in ems: a character's box is as wide as its syllable, plus the gap."""
     return sum(
-        max(1.0, RUBY_SCALE * LATIN_EM * len(reading)) + RUBY_GAP_EM if reading else _width_units(char)
+        max(RUBY_MIN_EM, RUBY_SCALE * RUBY_LETTER_EM * len(reading) + RUBY_GAP_EM) if reading else _width_units(char)
         for char, reading in reader.pairs(text)
     )
 
@@ -326,10 +330,10 @@ PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-
 
 @functools.cache
 def ruby_text(text: str, reader: RubyReader | None) -> Markup:
-    """Escaped text; with a reader, each hanzi in its own <ruby> with its pinyin.
+    """Escaped text; with a reader, each hanzi in its own box (cards.css `.hs-py`) and <ruby>.
 
-    One <ruby> per character, so the stylesheet can set every syllable apart (a run in one
-    <ruby> sets its syllables edge to edge). Built as a plain string, then one Markup:
+    A box per character, so the stylesheet can space characters evenly and set every
+    syllable apart (a run in one <ruby> sets its syllables edge to edge). Built as a plain string, then one Markup:
     Markup.format per character costs ten times more. Cached while the cards of one
     build are rendered (A6 and A5 print the same lines), then cleared.
     """
@@ -337,7 +341,7 @@ def ruby_text(text: str, reader: RubyReader | None) -> Markup:
         return escape(text)
     return Markup(
         "".join(
-            f"<ruby>{html.escape(char, quote=False)}<rt>{reading}</rt></ruby>"
+            f'<span class="hs-py"><ruby>{html.escape(char, quote=False)}<rt>{reading}</rt></ruby></span>'
             if reading
             else html.escape(char, quote=False)
             for char, reading in reader.pairs(text)

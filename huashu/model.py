@@ -33,8 +33,12 @@ CategoryRef = NewType("CategoryRef", str)
 CardId = NewType("CardId", str)
 # How long a review stays valid: "6个月", "90天", "2周", "1年" (or 6 months, 90 days…).
 ReviewPeriod = NewType("ReviewPeriod", str)
+# A word written in hanzi only, such as 长时间 (HANZI_WORD_PATTERN).
+HanziWord = NewType("HanziWord", str)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A word of hanzi only (pinyin.yaml): the CJK ideograph blocks, as huashu.readings counts them.
+HANZI_WORD_PATTERN = r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$"
 # Control characters other than line breaks and tabs: invisible in an editor, unsafe in a terminal.
 CONTROL_CHARACTERS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"
 # Text an editor writes: something visible, and no control character.
@@ -378,7 +382,7 @@ class PlaceholderFile:
 class PinyinWord:
     """One line of pinyin.yaml: how a word is read on cards printed with pinyin."""
 
-    word: str = spec(
+    word: HanziWord = spec(
         "词（只写汉字）：卡片上这几个字连在一起时按 pinyin 标音，如 长时间；只写一个字则是它不在词里时的读音",
         required=True,
     )

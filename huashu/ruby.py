@@ -6,8 +6,8 @@ keeps only words that contain a polyphone (客户 is not in it, 户长 is) and h
 
 1. words with a known reading (the corrections below, then the editors' own in
    scripts_library/pinyin.yaml, which win) are read as written wherever they occur;
-2. the rest of each run of hanzi is segmented by backward maximum matching over the
-   phrase dictionary (it reads 我方差错 as 差错, where forward matching finds 方差);
+2. the rest of each run of hanzi is segmented by forward maximum matching over the
+   phrase dictionary (overlaps it gets wrong, 我方差错 read as 方差, are corrections);
 3. a character in no word takes its default reading, corrected for a few, and a lone
    地 or 得 after another hanzi is the particle de (认真地听, 问得很好);
 4. one tone convention for 一 and 不: the tones as spoken (see `spoken_tones`).
@@ -21,8 +21,10 @@ import functools
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+from huashu.model import HANZI_WORD_PATTERN
 
 # Known errors and gaps of pypinyin's dictionaries in what a handbook says: each word with
 # its reading here, and why. A single character is its reading outside any word.
@@ -45,6 +47,10 @@ CORRECTIONS: dict[str, str] = {
     "得分": "dé fēn",
     # The dictionary has shù yī shù: counting is shǔ.
     "数一数": "shǔ yī shǔ",
+    # Not in the dictionary, and 尽 alone reads jǐn (尽快).
+    "未尽": "wèi jìn",
+    # Not in the dictionary: a lone 得 after a hanzi would read as the particle de.
+    "征得": "zhēng dé",
     # Adverbs in 地: the dictionary's 整地、心地、实地 (dì, "ground") would win.
     "完整地": "wán zhěng de",
     "耐心地": "nài xīn de",
@@ -61,7 +67,7 @@ MUST_AFTER = frozenset("我你您他她咱们")
 YI_CITATION_AFTER = frozenset("第初统唯万同单专逐划之周期零二三四五六七八九十")
 YI_CITATION_BEFORE = frozenset("零一二三四五六七八九十月号")
 
-_HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HANZI_RUN = re.compile(HANZI_WORD_PATTERN.strip("^$"))
 _TONE_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 _MARKED = {mark: (vowel, tone) for vowel, marks in _TONE_MARKS.items() for tone, mark in enumerate(marks, 1)}
 _SYLLABLE_SHAPE = re.compile(r"[a-zü]+")
@@ -137,15 +143,24 @@ def _char_readings_table() -> dict[int, str]:
     return module.pinyin_dict
 
 
+def _table_syllables(readings: str) -> Iterator[str]:
+    """The toneless syllables of one table value; interjections such as ň, ḿ or ê̄ are left
+    out: no word of a handbook needs them, and editors write them nowhere."""
+    for reading in readings.split(","):
+        try:
+            yield parse_syllable(reading)[0]
+        except SyllableError:
+            continue
+
+
 def char_syllables(char: str) -> tuple[str, ...]:
     """Every toneless reading of one character, most common first."""
-    readings = _char_readings_table().get(ord(char), "")
-    return tuple(dict.fromkeys(parse_syllable(r)[0] for r in readings.split(",") if r))
+    return tuple(dict.fromkeys(_table_syllables(_char_readings_table().get(ord(char), ""))))
 
 
 @functools.lru_cache(maxsize=1)
 def known_syllables() -> frozenset[str]:
-    return frozenset(parse_syllable(r)[0] for value in _char_readings_table().values() for r in value.split(","))
+    return frozenset(s for value in _char_readings_table().values() for s in _table_syllables(value))
 
 
 def reading_problems(word: str, pinyin: str) -> list[tuple[str, str]]:
@@ -168,19 +183,20 @@ def reading_problems(word: str, pinyin: str) -> list[tuple[str, str]]:
             )
         ]
     problems = []
-    for char, text, (base, tone) in zip(word, written, syllables, strict=True):
+    for number, (char, text, (base, tone)) in enumerate(zip(word, written, syllables, strict=True), 1):
         own = char_syllables(char)
+        at = f"第 {number} 个音节 {text}"
         if base not in known_syllables():
-            problems.append(("pinyin", f"“{text}”不是普通话的音节，请检查拼写"))
+            problems.append(("pinyin", f"{at}：不是普通话的音节，请检查拼写"))
         elif own and base not in own:
             listed = "、".join(own)
-            problems.append(("pinyin", f"“{char}”没有 {base} 这个读音（它读 {listed}），请检查拼写和音节的顺序"))
+            problems.append(("pinyin", f"{at}：“{char}”没有这个读音（它读 {listed}），请检查拼写和音节的顺序"))
         elif char in CITATION and (base, tone) != CITATION[char]:
+            citation = tone_marked(CITATION[char])
             problems.append(
                 (
                     "pinyin",
-                    f"“{char}”请写本调 {tone_marked(CITATION[char])}：一、不 的变调由 huashu 按统一规则标注"
-                    "（见使用说明“打印卡片”的“拼音”一节）",
+                    f"{at}：“{char}”请写本调 {citation}，一、不 的变调由 huashu 按统一规则标注（见卡片使用说明）",
                 )
             )
     return problems
@@ -303,19 +319,22 @@ class RubyReader:
                 i += 1
 
     def _read_gap(self, run: str, start: int, end: int, readings: list[str | None]) -> None:
-        """Backward maximum matching over the phrase dictionary between two known words."""
+        """Forward maximum matching over the phrase dictionary between two known words.
+
+        Backward matching was tried: it reads 我方差错 right but 可以为您 as 以为 (wéi) and
+        应答语 as 答语, words the handbook says far more often."""
         phrases = _phrases()
-        j = end
-        while j > start:
-            for size in range(min(4, j - start), 1, -1):
-                found = phrases.get(run[j - size : j])
+        i = start
+        while i < end:
+            for size in range(min(4, end - i), 1, -1):
+                found = phrases.get(run[i : i + size])
                 if found and len(found) == size:
-                    readings[j - size : j] = [r[0] for r in found]
-                    j -= size
+                    readings[i : i + size] = [r[0] for r in found]
+                    i += size
                     break
             else:
-                readings[j - 1] = self._lone_reading(run, j - 1)
-                j -= 1
+                readings[i] = self._lone_reading(run, i)
+                i += 1
 
     def _lone_reading(self, run: str, i: int) -> str:
         char = run[i]

@@ -57,6 +57,8 @@ def _type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "string", "pattern": model.ID_PATTERN}
     if hint is model.ReviewPeriod:
         return {"type": "string", "pattern": model.REVIEW_PERIOD_PATTERN}
+    if hint is model.HanziWord:
+        return {"type": "string", "pattern": model.HANZI_WORD_PATTERN}
     if hint is model.LintRule:
         return {"enum": list(model.LINT_RULES)}
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
