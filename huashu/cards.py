@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
-from huashu import model, pages, review, urls
+from huashu import model, pages, review, ruby, urls
 from huashu.model import Card, Entry, Library, Role
-from huashu.readings import dictionary_words
+from huashu.ruby import RubyReader
 
 # Paper in mm, and the print stylesheet's page margins in mm (overrides/assets/cards.css
 # uses the same numbers; tests/test_cards.py checks that it does).
@@ -31,7 +31,20 @@ MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first; the last is the smallest we still call readable.
 FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
 LINE_HEIGHT = 1.5
-RUBY_LINE_HEIGHT = 2.3  # room for pinyin above the characters
+# Pinyin (cards.css `.hs-py`): its size relative to the characters, the smallest size still
+# legible in print, the narrowest box of a character with its syllable (so characters stand
+# evenly spaced; the gap is inside it), the gap between neighbouring syllables, the width of
+# a letter of pinyin in ems of its own size (measured in Chromium: 0.57 to 0.7 a syllable),
+# and the line height that makes room for the pinyin.
+RUBY_SCALE = 0.75
+MIN_RUBY_PT = 6.5
+RUBY_MIN_EM = 1.8
+RUBY_GAP_EM = 0.3
+RUBY_LETTER_EM = 0.62
+RUBY_LINE_HEIGHT = 2.6
+# Cards with pinyin only shrink as far as their pinyin stays legible.
+PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
+LATIN_EM = 0.55  # width of a latin letter or digit, in ems of its own font size
 TITLE_SCALE = 1.3
 FOOTER_MM = 9.0  # source ids, review date and link
 BLOCK_GAP_EM = 0.5
@@ -171,7 +184,19 @@ class FitReport:
 @functools.cache
 def _width_units(text: str) -> float:
     """Width of `text` in ems: CJK and full-width characters 1, others about half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.55 for c in text)
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else LATIN_EM for c in text)
+
+
+def _ruby_width_units(text: str, reader: RubyReader) -> float:
+    """Width of `text` with pinyin, in ems: a character's box is as wide as its syllable, plus the gap."""
+    return sum(
+        max(RUBY_MIN_EM, RUBY_SCALE * RUBY_LETTER_EM * len(reading) + RUBY_GAP_EM) if reading else _width_units(char)
+        for char, reading in reader.pairs(text)
+    )
+
+
+def _text_width(text: str, reader: RubyReader | None) -> float:
+    return _ruby_width_units(text, reader) if reader else _width_units(text)
 
 
 def blocks_for(entry: Entry, library: Library) -> list[Block]:
@@ -209,30 +234,35 @@ def _line_kind(text: model.EntryText) -> str:
     return "say" if text.role is Role.SAY else "guide"
 
 
-def _block_height(block: Block, font_pt: float, width_mm: float, pinyin_on: bool) -> float:
+def _block_height(block: Block, font_pt: float, width_mm: float, reader: RubyReader | None) -> float:
     em = font_pt * PT_TO_MM
     per_line = max(1, math.floor(width_mm / em - (1.5 if block.number else 0)))
-    lines = sum(_rows(line, per_line) for line in block.lines)
+    lines = sum(_rows(line, per_line, reader) for line in block.lines)
     if block.heading:
-        lines += math.ceil(_width_units(block.heading + OVERDUE_MARK) / per_line)
+        lines += math.ceil((_text_width(block.heading, reader) + _width_units(OVERDUE_MARK)) / per_line)
     boxed = sum(BOXED_LINE_EM for line in block.lines if line.kind == "forbidden")
-    return lines * em * (RUBY_LINE_HEIGHT if pinyin_on else LINE_HEIGHT) + (BLOCK_GAP_EM + boxed) * em
+    return lines * em * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + (BLOCK_GAP_EM + boxed) * em
 
 
-def _rows(line: Line, per_line: int) -> int:
+def _rows(line: Line, per_line: int, reader: RubyReader | None) -> int:
     """How many rows a line takes, `per_line` ems wide (less its rule or box)."""
     room = max(1.0, per_line - LINE_INDENT_EM.get(line.kind, 0.0))
     texts = line.printed.split("\n")
     frame = MARK_FRAME_EM if line.mark else 0.0
-    return sum(math.ceil((_width_units(text) + (frame if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts))
+    return sum(
+        math.ceil((_text_width(text, reader) + (frame if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts)
+    )
 
 
-def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, pinyin_on: bool) -> float:
+def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, reader: RubyReader | None) -> float:
+    """Height in mm a card's content takes; with a reader, printed with its pinyin."""
     width = PAPER[size][0] - 2 * MARGIN[size]
     em = font_pt * PT_TO_MM
-    title_units = _width_units(title + OVERDUE_MARK) * TITLE_SCALE
-    title_mm = math.ceil(title_units / (width / em)) * em * TITLE_SCALE * LINE_HEIGHT + em
-    return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, pinyin_on) for b in blocks))
+    title_units = (_text_width(title, reader) + _width_units(OVERDUE_MARK)) * TITLE_SCALE
+    title_mm = (
+        math.ceil(title_units / (width / em)) * em * TITLE_SCALE * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + em
+    )
+    return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, reader) for b in blocks))
 
 
 def available_height(size: str, footer_mm: float = FOOTER_MM) -> float:
@@ -242,7 +272,7 @@ def available_height(size: str, footer_mm: float = FOOTER_MM) -> float:
 def share_of_card(entry: Entry, library: Library, size: str) -> float:
     """How much of a card's printable height one entry takes at the normal font size."""
     width = PAPER[size][0] - 2 * MARGIN[size]
-    height = sum(_block_height(b, FONT_STEPS[0], width, False) for b in blocks_for(entry, library))
+    height = sum(_block_height(b, FONT_STEPS[0], width, None) for b in blocks_for(entry, library))
     return SAFETY * height / available_height(size)
 
 
@@ -251,11 +281,11 @@ class Paper:
     """What a print run lays a card out on: its size, pinyin or not, and the footer's room."""
 
     size: str
-    pinyin: bool
+    reader: RubyReader | None  # pinyin readings when the run prints pinyin
     footer_mm: float = FOOTER_MM
 
     def fits(self, title: str, blocks: tuple[Block, ...], font_pt: float) -> bool:
-        return needed_height(title, blocks, self.size, font_pt, self.pinyin) <= self.height
+        return needed_height(title, blocks, self.size, font_pt, self.reader) <= self.height
 
     @property
     def height(self) -> float:
@@ -263,22 +293,31 @@ class Paper:
 
 
 def fit_card(
-    source: CardSource, library: Library, size: str | None, pinyin_on: bool, footer_mm: float = FOOTER_MM
+    source: CardSource,
+    library: Library,
+    size: str | None,
+    reader: RubyReader | None,
+    footer_mm: float = FOOTER_MM,
 ) -> tuple[list[PrintCard], FitReport | None]:
-    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts."""
+    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts.
+
+    Args:
+        reader: Pinyin readings when the card is printed with pinyin, else None.
+    """
     title, entries = source.title, source.entries
     blocks = tuple(b for e in entries for b in blocks_for(e, library))
-    papers = [Paper(s, pinyin_on, footer_mm) for s in ([size] if size else ["a6", "a5"])]
-    base = PrintCard(source.id, title, papers[0].size, FONT_STEPS[0], blocks, tuple(entries), pinyin_on)
+    papers = [Paper(s, reader, footer_mm) for s in ([size] if size else ["a6", "a5"])]
+    steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
+    base = PrintCard(source.id, title, papers[0].size, steps[0], blocks, tuple(entries), reader is not None)
     for paper in papers:
-        if paper.fits(title, blocks, FONT_STEPS[0]):
+        if paper.fits(title, blocks, steps[0]):
             return [replace(base, size=paper.size)], None
     paper = papers[-1]
-    overflow = needed_height(title, blocks, paper.size, FONT_STEPS[0], pinyin_on) / paper.height - 1
-    report = FitReport(source, paper.size, pinyin_on, overflow)
-    for font_pt in FONT_STEPS[1:]:
+    overflow = needed_height(title, blocks, paper.size, steps[0], reader) / paper.height - 1
+    report = FitReport(source, paper.size, reader is not None, overflow)
+    for font_pt in steps[1:]:
         if paper.fits(title, blocks, font_pt):
-            report.action = f"已把字号从 {FONT_STEPS[0]:g}pt 缩小到 {font_pt:g}pt"
+            report.action = f"已把字号从 {steps[0]:g}pt 缩小到 {font_pt:g}pt"
             return [replace(base, size=paper.size, font_pt=font_pt)], report
     parts = _split(title, blocks, paper)
     report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
@@ -287,7 +326,7 @@ def fit_card(
     for number, part_blocks in enumerate(parts, start=1):
         # In the blocks' order, once each: one pass over the part, not over every entry per part.
         part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
-        font = next((f for f in FONT_STEPS if paper.fits(title, part_blocks, f)), FONT_STEPS[-1])
+        font = next((f for f in steps if paper.fits(title, part_blocks, f)), steps[-1])
         cards.append(
             replace(
                 base,
@@ -306,14 +345,14 @@ def _split(title: str, blocks: tuple[Block, ...], paper: Paper) -> list[tuple[Bl
     """Greedy parts at the normal font size; a block too big even alone gets a part of its own.
 
     Heights add up block by block (one pass), not re-measured per part."""
-    size, pinyin_on = paper.size, paper.pinyin
+    size, reader = paper.size, paper.reader
     width = PAPER[size][0] - 2 * MARGIN[size]
-    room = paper.height / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], pinyin_on) / SAFETY
+    room = paper.height / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], reader) / SAFETY
     parts: list[tuple[Block, ...]] = []
     current: list[Block] = []
     used = 0.0
     for block in blocks:
-        height = _block_height(block, FONT_STEPS[0], width, pinyin_on)
+        height = _block_height(block, FONT_STEPS[0], width, reader)
         if current and used + height > room:
             parts.append(tuple(current))
             current, used = [], 0.0
@@ -376,13 +415,14 @@ def build_cards(
         footer_mm: The footer's room (more with a QR code).
     """
     memo = {} if memo is None else memo
+    reader = pinyin_reader(library)
     cards: list[PrintCard] = []
     reports: list[FitReport] = []
     for source in card_sources(library):
         size = {"a6": "a6", "a5": "a5", "a4-4up": "a6"}.get(run, source.size)
         key = (source.id, size, pinyin_on or source.pinyin)
         if key not in memo:
-            memo[key] = fit_card(source, library, size, pinyin_on or source.pinyin, footer_mm)
+            memo[key] = fit_card(source, library, size, reader if key[2] else None, footer_mm)
         laid_out, report = memo[key]
         cards += laid_out
         if report:
@@ -391,26 +431,9 @@ def build_cards(
     return cards, reports
 
 
-@functools.cache
-def _char_reading(char: str) -> str:
-    # Imported when the first card with pinyin is printed: loading pypinyin's
-    # dictionaries costs a quarter of a second every command would otherwise pay.
-    from pypinyin import Style, pinyin
-
-    readings = pinyin(char, style=Style.TONE, errors=lambda _: "")
-    return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
-
-
-def ruby_pairs(text: str) -> list[tuple[str, str]]:
-    """Each character with its reading (tone marks) for ruby; empty for non-hanzi.
-
-    Words of the phrase dictionary take its reading, so 了解 reads liǎo; other
-    characters their most common reading.
-    """
-    pairs: list[tuple[str, str]] = []
-    for word, readings in dictionary_words(text):
-        pairs += list(zip(word, readings, strict=True)) if readings else [(word, _char_reading(word))]
-    return pairs
+def pinyin_reader(library: Library) -> RubyReader:
+    """Readings for the library's cards: the built-in corrections and the editors' pinyin.yaml."""
+    return ruby.reader_for(tuple((w.word, w.pinyin) for w in library.pinyin_words))
 
 
 # --- the cards pages ----------------------------------------------------------------
@@ -428,29 +451,24 @@ PAGE_RULES = {
 
 
 @functools.cache
-def ruby_text(text: str, on: bool) -> Markup:
-    """Escaped text; with `on`, each run of hanzi in one <ruby> with every character's pinyin.
+def ruby_text(text: str, reader: RubyReader | None) -> Markup:
+    """Escaped text; with a reader, each hanzi in its own box (cards.css `.hs-py`) and <ruby>.
 
-    One <ruby> per run rather than per character halves the markup of a pinyin card
-    (large libraries print tens of thousands). Built as a plain string, then one Markup:
+    A box per character, so the stylesheet can space characters evenly and set every
+    syllable apart (a run in one <ruby> sets its syllables edge to edge). Built as a plain string, then one Markup:
     Markup.format per character costs ten times more. Cached while the cards of one
     build are rendered (A6 and A5 print the same lines), then cleared.
     """
-    if not on:
+    if reader is None:
         return escape(text)
-    parts = []
-    in_ruby = False
-    for char, reading in ruby_pairs(text):
-        safe = html.escape(char, quote=False)
-        if reading:
-            parts.append(f"{'' if in_ruby else '<ruby>'}{safe}<rt>{reading}</rt>")
-            in_ruby = True
-        else:
-            parts.append(f"</ruby>{safe}" if in_ruby else safe)
-            in_ruby = False
-    if in_ruby:
-        parts.append("</ruby>")
-    return Markup("".join(parts))
+    return Markup(
+        "".join(
+            f'<span class="hs-py"><ruby>{html.escape(char, quote=False)}<rt>{reading}</rt></ruby></span>'
+            if reading
+            else html.escape(char, quote=False)
+            for char, reading in reader.pairs(text)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -524,7 +542,8 @@ def card_pages(
     reports: dict[int, FitReport] = {}  # by identity: runs that lay a card out alike share one report
     fits: FitMemo = {}
     rendered: dict[tuple, str] = {}
-    renderer.env.filters["ruby"] = ruby_text
+    reader = pinyin_reader(renderer.library)
+    renderer.env.filters["ruby"] = lambda text, on: ruby_text(text, reader if on else None)
     card_template = renderer.env.get_template("_card.html.jinja")
 
     def card_html(card: PrintCard) -> str:

@@ -24,8 +24,9 @@ CATEGORY_FILE = "categories.yaml"
 CARDS_FILE = "cards.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 PLACEHOLDERS_FILE = "placeholders.yaml"
+PINYIN_FILE = "pinyin.yaml"
 # Files with a shape of their own, read only at the library's root.
-ROOT_FILES = (CATEGORY_FILE, CARDS_FILE, SYNONYMS_FILE, PLACEHOLDERS_FILE)
+ROOT_FILES = (CATEGORY_FILE, CARDS_FILE, SYNONYMS_FILE, PLACEHOLDERS_FILE, PINYIN_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
 # A handbook file is a few hundred entries at most; anything far larger is a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024

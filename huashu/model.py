@@ -33,8 +33,12 @@ CategoryRef = NewType("CategoryRef", str)
 CardId = NewType("CardId", str)
 # How long a review stays valid: "6个月", "90天", "2周", "1年" (or 6 months, 90 days…).
 ReviewPeriod = NewType("ReviewPeriod", str)
+# A word written in hanzi only, such as 长时间 (HANZI_WORD_PATTERN).
+HanziWord = NewType("HanziWord", str)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A word of hanzi only (pinyin.yaml): the CJK ideograph blocks, as huashu.readings counts them.
+HANZI_WORD_PATTERN = r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$"
 # Control characters other than line breaks and tabs: invisible in an editor, unsafe in a terminal.
 CONTROL_CHARACTERS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f"
 # Halves of a UTF-16 pair, written alone as a double-quoted escape ("\ud83d"): no character
@@ -385,6 +389,30 @@ class PlaceholderFile:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PinyinWord:
+    """One line of pinyin.yaml: how a word is read on cards printed with pinyin."""
+
+    word: HanziWord = spec(
+        "词（只写汉字）：卡片上这几个字连在一起时按 pinyin 标音，如 长时间；只写一个字则是它不在词里时的读音",
+        required=True,
+    )
+    pinyin: str = spec(
+        "读音：每个字一个音节，用空格隔开；声调写符号或数字（轻声不标或写 5），如 cháng shí jiān 或 chang2 shi2 jian1",
+        required=True,
+    )
+    note: str = spec("为什么这样读（给编辑看的说明，可不写）", default="")
+    origin: Origin | None = _internal()
+    positions: str = _internal("")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PinyinFile:
+    """The shape of `pinyin.yaml` (optional): readings the printed pinyin must use, owned by editors."""
+
+    words: list[PinyinWord] = spec("读音列表", required=True, non_empty=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class FileDefaults:
     """A file's `defaults:` block: values shared by every entry of the file."""
 
@@ -419,6 +447,7 @@ class Library:
     cards: list[Card] = field(default_factory=list)
     synonyms: list[Synonym] = field(default_factory=list)
     placeholder_defaults: list[PlaceholderDefault] = field(default_factory=list)
+    pinyin_words: list[PinyinWord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}

@@ -57,6 +57,8 @@ def _type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "string", "pattern": model.ID_PATTERN}
     if hint is model.ReviewPeriod:
         return {"type": "string", "pattern": model.REVIEW_PERIOD_PATTERN}
+    if hint is model.HanziWord:
+        return {"type": "string", "pattern": model.HANZI_WORD_PATTERN}
     if hint is model.LintRule:
         return {"enum": list(model.LINT_RULES)}
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
@@ -113,7 +115,15 @@ def _add_rules(definitions: dict[str, Any]) -> None:
 def library_schema() -> dict[str, Any]:
     """One schema for every library file; which shape applies follows from the top-level key."""
     definitions: dict[str, Any] = {}
-    for record in (model.Category, model.Card, model.Step, model.FileDefaults, model.Synonym, model.PlaceholderDefault):
+    for record in (
+        model.Category,
+        model.Card,
+        model.Step,
+        model.FileDefaults,
+        model.Synonym,
+        model.PlaceholderDefault,
+        model.PinyinWord,
+    ):
         definitions[record.__name__] = _record_schema(record)
     for kind, cls in model.ENTRY_CLASSES.items():
         definitions[cls.__name__] = _entry_schema(kind, cls)
@@ -122,35 +132,41 @@ def library_schema() -> dict[str, Any]:
         "anyOf": [{"$ref": f"#/definitions/{cls.__name__}"} for cls in model.ENTRY_CLASSES.values()]
     }
     definitions["EntryFile"] = entry_file
-    definitions["CategoryFile"] = _record_schema(model.CategoryFile)
-    definitions["CardFile"] = _record_schema(model.CardFile)
-    definitions["SynonymFile"] = _record_schema(model.SynonymFile)
-    definitions["PlaceholderFile"] = _record_schema(model.PlaceholderFile)
+    for _, name in _ROOT_SHAPES:
+        definitions[name] = _record_schema(getattr(model, name))
     _add_rules(definitions)
     return {
         "$schema": DRAFT,
         "title": "huashu 话术库文件",
         "description": (
-            "scripts_library/ 中的 YAML：categories.yaml、cards.yaml、synonyms.yaml、placeholders.yaml 或条目文件"
+            "scripts_library/ 中的 YAML：categories.yaml、cards.yaml、synonyms.yaml、placeholders.yaml、pinyin.yaml"
+            " 或条目文件"
             "（由 huashu schema 生成，请勿手改）"
         ),
-        "if": {"type": "object", "required": ["categories"]},
-        "then": {"$ref": "#/definitions/CategoryFile"},
-        "else": {
-            "if": {"type": "object", "required": ["cards"]},
-            "then": {"$ref": "#/definitions/CardFile"},
-            "else": {
-                "if": {"type": "object", "required": ["synonyms"]},
-                "then": {"$ref": "#/definitions/SynonymFile"},
-                "else": {
-                    "if": {"type": "object", "required": ["placeholders"]},
-                    "then": {"$ref": "#/definitions/PlaceholderFile"},
-                    "else": {"$ref": "#/definitions/EntryFile"},
-                },
-            },
-        },
+        **_shape_by_top_level_key(),
         "definitions": definitions,
     }
+
+
+# Each root file's top-level key and its definition; any other file is an entry file.
+_ROOT_SHAPES = (
+    ("categories", "CategoryFile"),
+    ("cards", "CardFile"),
+    ("synonyms", "SynonymFile"),
+    ("placeholders", "PlaceholderFile"),
+    ("words", "PinyinFile"),
+)
+
+
+def _shape_by_top_level_key() -> dict[str, Any]:
+    shape: dict[str, Any] = {"$ref": "#/definitions/EntryFile"}
+    for key, definition in reversed(_ROOT_SHAPES):
+        shape = {
+            "if": {"type": "object", "required": [key]},
+            "then": {"$ref": f"#/definitions/{definition}"},
+            "else": shape,
+        }
+    return shape
 
 
 def schema_text() -> str:

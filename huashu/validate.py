@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from huashu import model
+from huashu import model, ruby
 from huashu.convert import (
     INVALID,
     Collector,
@@ -28,7 +28,7 @@ from huashu.convert import (
     unknown_field_message,
 )
 from huashu.errors import LibraryError, LibraryInvalid
-from huashu.load import CARDS_FILE, CATEGORY_FILE, PLACEHOLDERS_FILE, SYNONYMS_FILE, LibraryFiles
+from huashu.load import CARDS_FILE, CATEGORY_FILE, PINYIN_FILE, PLACEHOLDERS_FILE, SYNONYMS_FILE, LibraryFiles
 from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Synonym, SynonymFile
 
 __all__ = ["id_problem", "validate_library"]
@@ -218,6 +218,7 @@ def validate_library(files: LibraryFiles) -> Library:
     cards: list[Card] = []
     synonyms: list[Synonym] = []
     placeholder_defaults: list[model.PlaceholderDefault] = []
+    pinyin_words: list[model.PinyinWord] = []
     for source in files:
         converter = _FileConverter(source.name, collector)
         name = Path(source.name).name  # root files only: nested ones are refused when loading
@@ -231,6 +232,9 @@ def validate_library(files: LibraryFiles) -> Library:
         elif name == PLACEHOLDERS_FILE:
             converted = converter.convert(source.root, model.PlaceholderFile, "")
             placeholder_defaults.extend([] if converted is INVALID else converted.placeholders)
+        elif name == PINYIN_FILE:
+            converted = converter.convert(source.root, model.PinyinFile, "")
+            pinyin_words.extend([] if converted is INVALID else converted.words)
         else:
             entries.extend(converter.convert_entry_file(source.root))
     library = Library(
@@ -239,9 +243,11 @@ def validate_library(files: LibraryFiles) -> Library:
         cards=_first_of_each(cards),
         synonyms=synonyms,
         placeholder_defaults=placeholder_defaults,
+        pinyin_words=pinyin_words,
     )
     _check_across_files(collector, library, files)
     _check_placeholder_defaults(collector, placeholder_defaults)
+    _check_pinyin_words(collector, pinyin_words)
     errors = files.errors + collector.errors
     if errors:
         raise LibraryInvalid(errors)
@@ -264,6 +270,21 @@ def _check_placeholder_defaults(collector: Collector, defaults: list[model.Place
             collector.errors.append(LibraryError(item.origin.file, line, column, path, message))
         else:
             seen[item.name] = item
+
+
+def _check_pinyin_words(collector: Collector, words: list[model.PinyinWord]) -> None:
+    """Each word in hanzi, read with one real syllable per character, and written once."""
+    seen: dict[str, model.PinyinWord] = {}
+    for item in words:
+        assert item.origin is not None
+        for field_name, message in ruby.reading_problems(item.word, item.pinyin):
+            line, column, path = model.position_of(item, field_name)
+            collector.errors.append(LibraryError(item.origin.file, line, column, path, message))
+        if item.word in seen:
+            line, column, path = model.position_of(item, "word")
+            message = f"“{item.word}”重复，已在 {seen[item.word].origin} 写过（一个词只能有一个读音）"
+            collector.errors.append(LibraryError(item.origin.file, line, column, path, message))
+        seen.setdefault(item.word, item)
 
 
 def _first_of_each(items: list[Any]) -> list[Any]:

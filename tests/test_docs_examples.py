@@ -37,12 +37,18 @@ def test_guide_category_example_is_valid(tmp_path: Path) -> None:
     assert [c.id for c in load_library(library, base=tmp_path).categories] == ["greetings"]
 
 
-def test_cards_guide_example_is_valid_against_the_bundled_library(tmp_path: Path) -> None:
+def bundled_library_with_cards_guide_example(tmp_path: Path, file_name: str, top_key: str) -> Path:
+    """The bundled library with one of its root files replaced by the cards guide's example of it."""
     guide = (REPO / "docs" / "guide" / "cards.md").read_text(encoding="utf-8")
-    (example,) = [t for t in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S) if t.startswith("cards:")]
+    (example,) = [t for t in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S) if t.startswith(f"{top_key}:")]
     library = tmp_path / "scripts_library"
     shutil.copytree(REPO / "scripts_library", library)
-    (library / "cards.yaml").write_text(example, encoding="utf-8")
+    (library / file_name).write_text(example, encoding="utf-8")
+    return library
+
+
+def test_cards_guide_example_is_valid_against_the_bundled_library(tmp_path: Path) -> None:
+    library = bundled_library_with_cards_guide_example(tmp_path, "cards.yaml", "cards")
     assert [c.id for c in load_library(library, base=tmp_path).cards] == ["opening-and-closing", "complaint-kit"]
 
 
@@ -67,3 +73,16 @@ def test_guide_documents_every_field_editors_can_write() -> None:
                 in_prose = f"`{f.name}`" in guide
                 in_example = re.search(rf"^[ -]*{f.name}:", guide, flags=re.M) is not None
                 assert in_prose or in_example, f"{cls.__name__}.{f.name} is not in docs/guide/editing.md"
+
+
+def test_cards_guide_pinyin_example_is_valid_and_documents_every_field(tmp_path: Path) -> None:
+    import dataclasses
+
+    from huashu import model
+
+    library = bundled_library_with_cards_guide_example(tmp_path, "pinyin.yaml", "words")
+    assert [w.word for w in load_library(library, base=tmp_path).pinyin_words] == ["还班", "空班"]
+    example = (library / "pinyin.yaml").read_text(encoding="utf-8")
+    for f in dataclasses.fields(model.PinyinWord):
+        if not f.metadata.get("internal"):
+            assert re.search(rf"^[ -]*{f.name}:", example, flags=re.M), f"PinyinWord.{f.name} is not in cards.md"
