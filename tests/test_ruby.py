@@ -63,7 +63,14 @@ def bundled() -> Library:
 
 def printed_lines(library: Library) -> list[str]:
     printed, _ = cards.build_cards(library, "a6", pinyin_on=True)
-    return sorted({line for card in printed for block in card.blocks for line in (block.heading, *block.lines)})
+    return sorted(
+        {
+            line
+            for card in printed
+            for block in card.blocks
+            for line in (block.heading, *(line.text for line in block.lines))
+        }
+    )
 
 
 def test_no_card_mixes_tone_conventions(bundled: Library) -> None:
