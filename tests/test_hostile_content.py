@@ -69,6 +69,32 @@ def test_no_page_carries_executable_content(hostile_site: Path) -> None:
         assert html.index("Content-Security-Policy") < html.index("<script"), f"{path}: policy after a script"
 
 
+# The theme's own link in every page's footer ("Made with Material for MkDocs").
+THEME_LINKS = {"https://squidfunk.github.io/mkdocs-material/"}
+_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def test_content_never_becomes_a_link_or_an_image(hostile_site: Path) -> None:
+    """Tags, titles and descriptions written as Markdown ([t](url), ![](url), <url>) stay text."""
+    for path in built_pages(hostile_site):
+        for element in parse(path):
+            for name in ("href", "src"):
+                url = element.attrs.get(name, "")
+                assert not _SCHEME.match(url) or url in THEME_LINKS, f"{path}: <{element.tag} {name}={url}>"
+        assert "evil.example" not in " ".join(e.attrs.get("href", "") for e in parse(path)), path
+
+
+def test_every_tag_is_a_heading_of_its_own_text_with_the_anchor_entries_link_to(hostile_site: Path) -> None:
+    tags_page = parse(hostile_site / "tags" / "index.html")
+    headings = {e.attrs["id"]: e.text.rstrip("#").strip() for e in tags_page if e.tag == "h2"}
+    hello = next(e for e in parse(hostile_site / "greetings" / "index.html") if e.attrs.get("data-entry") == "hello")
+    links = {a.text: a.attrs["href"] for a in hello.find_all("a") if "hs-tag" in a.classes}
+    assert sorted(headings.values()) == sorted(links)
+    for tag, href in links.items():
+        page, anchor = href.split("#")
+        assert page == "../tags/" and headings[anchor] == tag
+
+
 def test_template_syntax_is_not_evaluated(hostile_site: Path) -> None:
     greetings = (hostile_site / "greetings" / "index.html").read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in greetings and "49" not in greetings.split("注入话术")[1][:40]
