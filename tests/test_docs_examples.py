@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import REPO
 
 from huashu import load_library
+from huashu.urls import RESERVED_CATEGORY_IDS
 
 GUIDE = REPO / "docs" / "guide" / "editing.md"
 
@@ -67,3 +68,8 @@ def test_guide_documents_every_field_editors_can_write() -> None:
                 in_prose = f"`{f.name}`" in guide
                 in_example = re.search(rf"^[ -]*{f.name}:", guide, flags=re.M) is not None
                 assert in_prose or in_example, f"{cls.__name__}.{f.name} is not in docs/guide/editing.md"
+
+
+def test_guide_names_every_reserved_category_id() -> None:
+    (sentence,) = [line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "已经占用的名字" in line]
+    assert set(re.findall(r"`([^`]+)`", sentence)) == RESERVED_CATEGORY_IDS
