@@ -120,8 +120,10 @@ class Build:
     # HTML of generated pages that skips Markdown (entries, cards): by page, per slot a
     # string or pieces to join (cards shared by several print runs are stored once).
     slots: dict[str, list] = field(default_factory=dict)
-    _theme_env: Any = None
+    # The theme's inline scripts by page base URL, the theme's templates that make them, and
+    # the files they have been moved to (see theme_scripts and place_theme_script).
     _theme_scripts: dict[str, frozenset[str]] = field(default_factory=dict)
+    _theme_env: Any = None
     _theme_files: set[str] = field(default_factory=set)
 
     @property
@@ -266,7 +268,7 @@ class Session:
 
     def harden(self, html: str, name: str, base_url: str) -> str:
         """No inline script but the theme's own, moved into files of the site, and the
-        Content-Security-Policy on every built page. Not under `mkdocs serve`, whose
+        Content-Security-Policy on every built page. No policy under `mkdocs serve`, whose
         live-reload script is inline and added after the build."""
         build = self.current()
         moved, unknown = csp.move_theme_scripts(
@@ -280,7 +282,7 @@ class Session:
         # Not on the stock-search build either: it exists for benchmarks, where Pagefind is
         # run over its pages and needs WebAssembly, which the policy does not allow.
         if self.serving or not build.huashu_search:
-            return html
+            return moved
         return csp.add_policy(moved)
 
 
