@@ -27,11 +27,11 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return _session.harden_page(_session.current().fill_slots_in_page(output, page.file.src_uri), page.file.src_uri)
+    return _session.harden_page(_session.current().fill_slots_in_page(output, page.file.src_uri), page)
 
 
 def on_post_template(output_content, template_name, config):
-    return _session.harden_page(output_content, template_name)
+    return _session.harden_template(output_content, template_name)
 
 
 def on_post_build(config):

@@ -181,7 +181,7 @@ class Converter:
         value = self.convert_text(node, path)
         if value is INVALID:
             return value
-        problem = id_problem(value)
+        problem = id_problem(node.value)  # as written: an id with spaces around it is not the id
         if problem:
             return self.error(node, path, problem)
         mention = Mention(value, self.origin(node), path)
@@ -327,6 +327,8 @@ def id_problem(value: str) -> str | None:
     """Why `value` cannot be an id, or None when it can."""
     if _ID_RE.match(value):
         return None
+    if value.strip() != value and _ID_RE.match(value.strip()):
+        return f"id “{value}”前后有空白，请删掉空白：id 用在网址里，必须和别处的写法一字不差"
     return f"“{value}”不是有效的 id：只能用小写字母、数字和连字符，如 greeting-standard"
 
 

@@ -85,11 +85,6 @@ SECTION_TITLES: dict[str, str] = {
 }
 KIND_TITLES: dict[str, str] = {"phrase": "话术", "procedure": "流程", "faq": "问答"}
 
-# Category ids become top-level URL folders; these are taken by the site itself.
-RESERVED_CATEGORY_IDS = frozenset(
-    {"assets", "guide", "tags", "search", "cards", "review", "changes", "stylesheets", "javascripts", "404"}
-)
-
 
 class Role(enum.Enum):
     """What a text is for; every stage treats a text by its role, never by its field name."""

@@ -8,6 +8,7 @@ always shown as text, never interpreted as Markup.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
 import jinja2
@@ -29,6 +30,7 @@ from huashu.urls import (
 )
 
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_ANCHOR_UNSAFE = re.compile(r"[^\w-]|_")  # "_" too: Markdown reads _x_ as emphasis
 
 
 # Where a generated page's HTML goes once the rest of the page is built (see fill_slots).
@@ -52,15 +54,29 @@ def plain_title(text: str) -> str:
 
 
 def tag_anchor(tag: str) -> str:
-    return "tag-" + re.sub(r"\s+", "-", tag.strip())
+    """A tag's anchor on the tags page: letters of any script, digits and "-" only.
+
+    The anchor is written into a Markdown attribute list (`## 标签 { #tag-标签 }`), where
+    any other character ends the list and lets Markdown read the rest of the line, a tag
+    like `[t](http://x)` becoming a link. Such a tag keeps its safe characters and gets a
+    short hash of itself, so two tags differing only in the others stay apart.
+    """
+    words = re.sub(r"\s+", "-", tag.strip())
+    safe = _ANCHOR_UNSAFE.sub("", words)
+    if safe == words:
+        return "tag-" + safe
+    digest = hashlib.sha256(tag.encode("utf-8")).hexdigest()[:8]
+    return f"tag-{safe}-{digest}" if safe else f"tag-{digest}"
 
 
 def markdown_heading_text(text: str) -> Markup:
-    """Text safe inside a Markdown heading: ASCII punctuation as numeric entities.
+    """Text safe inside a Markdown heading: on one line, ASCII punctuation as numeric entities.
 
-    Markdown would otherwise read `*`, `_`, `[`, `{` or `<` in a title as markup.
+    Markdown would otherwise read `*`, `_`, `[`, `{` or `<` in a title as markup, and a line
+    break would end the heading and start a paragraph, list or heading of its own.
     """
-    return Markup(_ASCII_PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text))
+    one_line = " ".join(text.split())
+    return Markup(_ASCII_PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", one_line))
 
 
 def paragraphs(text: str) -> Markup:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from huashu import model
+from huashu import model, urls
 
 # The nodes of a mapping by key: (key node, value node).
 Given = dict[str, tuple[yaml.Node, yaml.Node]]
@@ -193,7 +193,7 @@ RULES: tuple[Rule, ...] = (
         model.AUTO_CARD_PREFIX,
         f"{model.AUTO_CARD_PREFIX} 开头的 id 留给自动生成的卡片，请换一个",
     ),
-    NotOneOf(model.Category, "id", model.RESERVED_CATEGORY_IDS, "“{value}”已被网站本身占用，请换一个分类 id"),
+    NotOneOf(model.Category, "id", urls.RESERVED_CATEGORY_IDS, "“{value}”已被网站本身占用，请换一个分类 id"),
     NotSelf(model.Entry, "related", "不能把自己列为相关条目"),
     AtLeastOne(
         model.Synonym, ("same", "words", "means"), "每一行同义词要写 same（同义词组）或 words + means（单向扩展）"

@@ -28,7 +28,7 @@ import opencc
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from huashu import load_library, model, review
+from huashu import load_library, model, review, urls
 from huashu.errors import LibraryInvalid
 from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
@@ -333,7 +333,7 @@ class _Plan:
             names = "、".join(c.id for c in self.library.categories)
             raise _RowProblem(f"分类“{given}”不存在；写分类名称可以新建分类，或用已有的分类：{names}")
         taken = {c.id for c in self.library.categories} | {c.id for c, _ in self.new_categories}
-        category_id = readable_id(given, taken | model.RESERVED_CATEGORY_IDS, "category")
+        category_id = readable_id(given, taken | urls.RESERVED_CATEGORY_IDS, "category")
         return Category(id=model.CategoryId(category_id), title=given, section=_KIND_SECTIONS[kind])
 
     def _register_category(self, category: Category, row: Row) -> None:

@@ -16,11 +16,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url, is_error_template
 
 from huashu import cards, changes, csp, load_library, model, pages, review, search_index, urls
 from huashu.errors import LibraryInvalid
@@ -138,6 +141,11 @@ class Build:
     # HTML of generated pages that skips Markdown (entries, cards): by page, per slot a
     # string or pieces to join (cards shared by several print runs are stored once).
     slots: dict[str, list] = field(default_factory=dict)
+    # The theme's inline scripts by page base URL, the theme's templates that make them, and
+    # the files they have been moved to (see theme_scripts and place_theme_script).
+    _theme_scripts: dict[str, frozenset[str]] = field(default_factory=dict)
+    _theme_env: Any = None
+    _theme_files: set[str] = field(default_factory=set)
 
     @property
     def huashu_search(self) -> bool:
@@ -193,6 +201,29 @@ class Build:
 
     def fill_slots_in_page(self, html: str, src_uri: str) -> str:
         return self.fill_slots(html, src_uri) if self.huashu_search else html
+
+    def theme_scripts(self, base_url: str) -> frozenset[str]:
+        """The inline scripts the theme writes into a page at `base_url`, exactly: its
+        partials/javascripts/ templates rendered as the theme renders them."""
+        if base_url not in self._theme_scripts:
+            if self._theme_env is None:
+                self._theme_env = self.config.theme.get_env()
+            env = self._theme_env
+            context = {"config": self.config, "base_url": base_url, "features": self.config.theme.get("features", [])}
+            names = env.list_templates(filter_func=lambda name: name.startswith("partials/javascripts/"))
+            scripts = (csp.inline_scripts(env.get_template(name).render(context)) for name in names)
+            self._theme_scripts[base_url] = frozenset(script for found in scripts for script in found)
+        return self._theme_scripts[base_url]
+
+    def place_theme_script(self, script: str, base_url: str) -> str:
+        """Write a theme script to its file in the site (once); its URL from a page at `base_url`."""
+        path = csp.theme_script_file(script)
+        if path not in self._theme_files:
+            target = Path(self.config.site_dir) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(script, encoding="utf-8")
+            self._theme_files.add(path)
+        return f"{base_url.rstrip('/')}/{path}"
 
     def write_search_index(self) -> None:
         if self.huashu_search:
@@ -289,17 +320,32 @@ class Session:
             self.staged.abandon()
             self.staged = None
 
-    def harden_page(self, html: str, name: str) -> str:
-        """A Content-Security-Policy on every built page; not under `mkdocs serve`, whose
+    def harden_page(self, html: str, page: Page) -> str:
+        return self.harden(html, page.file.src_uri, get_relative_url(".", page.url))
+
+    def harden_template(self, html: str, name: str) -> str:
+        if is_error_template(name):  # served at any depth: MkDocs gives them the site's root path
+            return self.harden(html, name, urlsplit(self.current().config.site_url or "/").path)
+        return self.harden(html, name, get_relative_url(".", name))
+
+    def harden(self, html: str, name: str, base_url: str) -> str:
+        """No inline script but the theme's own, moved into files of the site, and the
+        Content-Security-Policy on every built page. No policy under `mkdocs serve`, whose
         live-reload script is inline and added after the build."""
-        scripts = csp.inline_scripts(html)  # once per page: card pages run to megabytes
-        for script in csp.unknown_inline_scripts(html, scripts):
-            log.warning(f"{name} 含有来历不明的内联脚本（已被内容安全策略禁止执行）：{script[:80]!r}")
+        build = self.current()
+        moved, unknown = csp.move_theme_scripts(
+            html, build.theme_scripts(base_url), lambda script: build.place_theme_script(script, base_url)
+        )
+        for script in unknown:
+            log.warning(
+                f"{name} 含有来历不明的内联脚本，已被内容安全策略禁止执行：{script[:80]!r}"
+                "；脚本请写成 docs/ 里的 .js 文件，在 mkdocs.yml 的 extra_javascript 中引用"
+            )
         # Not on the stock-search build either: it exists for benchmarks, where Pagefind is
         # run over its pages and needs WebAssembly, which the policy does not allow.
-        if self.serving or not self.current().huashu_search:
-            return html
-        return csp.add_policy(html, scripts)
+        if self.serving or not build.huashu_search:
+            return moved
+        return csp.add_policy(moved)
 
 
 _SERVE_ERROR_BANNER = "ERROR   -  话术库校验失败：\n"

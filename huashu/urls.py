@@ -19,6 +19,12 @@ CARDS_PAGE = "cards/index.md"
 REVIEW_PAGE = "review/index.md"
 CHANGES_PAGE = "changes/index.md"
 MISSES_PAGE = "misses/index.md"  # searches that found nothing, kept in the agent's browser
+# Every page the site makes itself besides the library's categories.
+SITE_PAGES = (HOME_PAGE, TAGS_PAGE, SEARCH_PAGE, CARDS_PAGE, REVIEW_PAGE, CHANGES_PAGE, MISSES_PAGE)
+# Top-level folders of the theme (Material's assets, the 404 page) and of the hand-written guide.
+THEME_FOLDERS = ("assets", "stylesheets", "javascripts", "404", "guide")
+# Category ids become top-level URL folders: these are taken by the site itself.
+RESERVED_CATEGORY_IDS = frozenset({page.split("/")[0] for page in SITE_PAGES if "/" in page} | set(THEME_FOLDERS))
 
 
 def category_page(category: Category) -> str:

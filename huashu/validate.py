@@ -68,8 +68,8 @@ class _FileConverter(Converter):
         """Remember a well-formed id with its position, for the duplicate check across files."""
         if "id" in given:
             id_node = given["id"][1]
-            if isinstance(id_node, yaml.ScalarNode) and id_problem(id_node.value.strip()) is None:
-                into.append(Mention(id_node.value.strip(), self.origin(id_node), join(path, "id")))
+            if isinstance(id_node, yaml.ScalarNode) and id_problem(id_node.value) is None:
+                into.append(Mention(id_node.value, self.origin(id_node), join(path, "id")))
 
     def convert_entry_file(self, root: yaml.Node) -> list[Entry]:
         if not self.check_tag(root, ""):

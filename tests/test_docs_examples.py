@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import REPO
 
 from huashu import load_library
+from huashu.urls import RESERVED_CATEGORY_IDS
 
 GUIDE = REPO / "docs" / "guide" / "editing.md"
 
@@ -86,3 +87,8 @@ def test_cards_guide_pinyin_example_is_valid_and_documents_every_field(tmp_path:
     for f in dataclasses.fields(model.PinyinWord):
         if not f.metadata.get("internal"):
             assert re.search(rf"^[ -]*{f.name}:", example, flags=re.M), f"PinyinWord.{f.name} is not in cards.md"
+
+
+def test_guide_names_every_reserved_category_id() -> None:
+    (sentence,) = [line for line in GUIDE.read_text(encoding="utf-8").splitlines() if "已经占用的名字" in line]
+    assert set(re.findall(r"`([^`]+)`", sentence)) == RESERVED_CATEGORY_IDS

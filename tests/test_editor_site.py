@@ -9,11 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import assemble_library, make_project, mkdocs_build
 from htmlscan import parse, with_class
+from playwright.sync_api import Browser
 from test_lint import TODAY_EPOCH
 
 # Real site builds and browsers: `make test`, not `make test-fast`.
@@ -150,7 +153,10 @@ def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:  # type:
     pytest.fail(f"timed out waiting for {what}")
 
 
-def test_serve_keeps_the_last_good_build_while_the_library_is_broken(tmp_path: Path) -> None:
+@contextmanager
+def live_preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[bytes]]]:
+    """`mkdocs serve` on a copy of the base library, once its first build is up: yields the
+    project, the greetings page's URL, the server's log and the server."""
     project = make_project(tmp_path / "project", assemble_library(tmp_path / "lib"))
     port = free_port()
     log_path = tmp_path / "serve.log"
@@ -163,15 +169,29 @@ def test_serve_keeps_the_last_good_build_while_the_library_is_broken(tmp_path: P
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
     page_url = f"http://127.0.0.1:{port}/greetings/"
-    phrases = project / "scripts_library" / "phrases.yaml"
     try:
         wait_for(lambda: fetch(page_url)[0] == 200, what="the first build")
+        yield project, page_url, log_path, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def break_library(project: Path, log_path: Path, old: str, new: str) -> str:
+    """Write a mistake into phrases.yaml and wait for the rebuild that reports it; the good text."""
+    phrases = project / "scripts_library" / "phrases.yaml"
+    good = phrases.read_text(encoding="utf-8")
+    phrases.write_text(good.replace(old, new), encoding="utf-8")
+    wait_for(lambda: "话术库校验失败" in log_path.read_text(encoding="utf-8"), what="the error report")
+    time.sleep(1)  # let the failed rebuild finish completely
+    return good
+
+
+def test_serve_keeps_the_last_good_build_while_the_library_is_broken(tmp_path: Path) -> None:
+    with live_preview(tmp_path) as (project, page_url, log_path, server):
         assert "您好，很高兴为您服务！" in fetch(page_url)[1]
 
-        good = phrases.read_text(encoding="utf-8")
-        phrases.write_text(good.replace("    title: 结束语\n", "    titel: 结束语\n"), encoding="utf-8")
-        wait_for(lambda: "话术库校验失败" in log_path.read_text(encoding="utf-8"), what="the error report")
-        time.sleep(1)  # let the failed rebuild finish completely
+        good = break_library(project, log_path, "    title: 结束语\n", "    titel: 结束语\n")
         output = log_path.read_text(encoding="utf-8")
         assert "scripts_library/phrases.yaml:12:5: entries[1].titel: 未知字段 titel（是不是想写 title？）" in output
         assert "预览服务器继续提供上一次成功构建的页面" in output
@@ -181,10 +201,22 @@ def test_serve_keeps_the_last_good_build_while_the_library_is_broken(tmp_path: P
         assert status == 200 and "您好，很高兴为您服务！" in html and "结束语" in html
         assert "话术库有 2 处错误" in html and "未知字段 titel" in html  # the banner
 
+        phrases = project / "scripts_library" / "phrases.yaml"
         phrases.write_text(good.replace("您好，很高兴为您服务！", "您好，欢迎致电！"), encoding="utf-8")
         wait_for(lambda: "您好，欢迎致电！" in fetch(page_url)[1], what="the rebuild after the fix")
         assert "hs-build-errors" not in fetch(page_url)[1]
         assert server.poll() is None
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def test_error_banner_shows_quoted_content_as_text(tmp_path: Path, browser: Browser) -> None:
+    """An error message quotes what the editor wrote: in the banner it is text, never markup."""
+    hostile_id = '<img src=x onerror="window.__pwned=1">'
+    with live_preview(tmp_path) as (project, page_url, log_path, _):
+        break_library(project, log_path, "  - id: goodbye\n", f"  - id: '{hostile_id}'\n")
+        page = browser.new_page()
+        page.goto(page_url)
+        banner = page.text_content(".hs-build-errors")
+        assert banner is not None and f"“{hostile_id}”不是有效的 id" in banner
+        assert page.locator(".hs-build-errors img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+        page.close()

@@ -463,3 +463,38 @@ def test_loader_explains_an_index_of_another_format(answers: Answers) -> None:
     assert page["complete"] is True
     assert page["answers"] == {q: {"now": [], "later": []} for q in PAGE_QUERIES}
     assert page["entry"] is None
+
+
+# --- bounded work -------------------------------------------------------------------
+# Queries from the tester's denial-of-service report (issue 15.18): however long, a query
+# costs no more than a few ordinary ones. Work is counted in engine method calls (a
+# count, the same on every machine; timings are bench/'s).
+MIXED = "tousu投诉chulishijian处理时间dianhuahuifang电话回访"
+HOSTILE_QUERIES = {
+    "400 characters of mixed pinyin": (MIXED * 20)[:400],
+    "645 terms": " ".join(["tou", "su", "退", "kuan", "dian", "hua", "x"] * 93)[: 645 * 4],
+    "645 one-letter terms": " ".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(645)),
+}
+ORDINARY_QUERIES = ("tousu", "投诉处理时间", "dianhua huifang", "kehu yao tuikuan zenmeban")
+# The most an ordinary query costs, times this, bounds any query.
+WORK_FACTOR = 20
+MAX_QUERY = 200  # engine.js: characters of a query searched
+for _query in (
+    *HOSTILE_QUERIES.values(),
+    *ORDINARY_QUERIES,
+    HOSTILE_QUERIES["400 characters of mixed pinyin"][:MAX_QUERY],
+):
+    ask("bundled", "work", _query, {"limit": 10})
+
+
+@pytest.mark.parametrize("name", HOSTILE_QUERIES)
+def test_any_query_costs_a_bounded_amount_of_work(answers: Answers, name: str) -> None:
+    ordinary = max(answers.value("bundled", "work", q, {"limit": 10})["calls"] for q in ORDINARY_QUERIES)
+    hostile = answers.value("bundled", "work", HOSTILE_QUERIES[name], {"limit": 10})
+    assert hostile["calls"] <= WORK_FACTOR * ordinary, (hostile["calls"], ordinary)
+
+
+def test_nothing_past_the_query_limit_is_read(answers: Answers) -> None:
+    query = HOSTILE_QUERIES["400 characters of mixed pinyin"]
+    whole = answers.value("bundled", "work", query, {"limit": 10})
+    assert whole == answers.value("bundled", "work", query[:MAX_QUERY], {"limit": 10})

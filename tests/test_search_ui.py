@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_page, wait_for_search
+from conftest import REPO, open_page, wait_for_search
 from eval_queries import load_queries, passes
 from playwright.sync_api import Browser, Page
+
+from huashu import load_library
 
 QUERIES = load_queries()
 
@@ -143,6 +145,46 @@ def test_empty_box_shows_starred_and_recently_copied(page: Page) -> None:
     page.wait_for_selector("html[data-hs-search-ready]")
     type_query(page, "")
     assert [r["id"] for r in shown_results(page)] == ids  # kept in localStorage
+
+
+# ui.js keeps at most this many starred and recently copied ids (MAX_ITEMS).
+MAX_STARRED, MAX_RECENT = 50, 10
+
+
+def stored(page: Page, key: str) -> list[str]:
+    return page.evaluate("key => JSON.parse(localStorage.getItem(key))", key)
+
+
+def test_huge_stored_lists_are_read_deduplicated_and_capped(page: Page) -> None:
+    """A stored list however long (another tab, an old version, a hand edit) shows at most
+    its cap of rows, each id once; a value far too long to be ours is not even parsed."""
+    ids = [e.id for e in load_library(REPO / "scripts_library", base=REPO).entries]
+    page.evaluate(
+        """([ids, max]) => {
+            localStorage.setItem("huashu.starred", JSON.stringify(Array(5000).fill(ids[0]).concat(ids, [7, null])));
+            localStorage.setItem("huashu.recent", JSON.stringify(Array(20000).fill(ids[1]).concat([ids[2]])));
+        }""",
+        [ids, MAX_STARRED],
+    )
+    type_query(page, "")
+    starred = ids[:MAX_STARRED]
+    assert [r["id"] for r in shown_results(page)] == starred + ids[1:3]
+
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Control+s")  # unstar the second: the list written back is clean
+    assert stored(page, "huashu.starred") == [ids[0], *ids[2:MAX_STARRED]]
+    page.keyboard.press("Control+s")  # and star it again
+    assert stored(page, "huashu.starred") == [ids[1], ids[0], *ids[2:MAX_STARRED]]
+
+    type_query(page, ids[MAX_STARRED + 5])  # a full list takes no more, and says so
+    assert shown_results(page)[0]["id"] not in stored(page, "huashu.starred")
+    page.keyboard.press("Control+s")
+    assert "收藏已满 50 条" in (page.text_content(".hs-search:not(.hs-search--page) .hs-result__alert") or "")
+    assert len(stored(page, "huashu.starred")) == MAX_STARRED
+
+    page.evaluate("id => localStorage.setItem('huashu.recent', JSON.stringify(Array(100000).fill(id)))", ids[3])
+    type_query(page, "")
+    assert len(shown_results(page)) == MAX_STARRED  # the 2 MB recent list is not read at all
 
 
 def test_kind_filter(page: Page) -> None:

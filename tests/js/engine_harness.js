@@ -104,6 +104,23 @@ async function page(indexName, order, queries) {
   };
 }
 
+// How much work a search does, as calls of the engine's methods (a count, not a time:
+// the same on every machine): a fresh engine whose every method counts its calls.
+function work(name, query, options) {
+  const e = build(batch.indexes[name]);
+  let calls = 0;
+  for (const method of Object.getOwnPropertyNames(Engine.prototype)) {
+    const original = Engine.prototype[method];
+    if (method === "constructor" || typeof original !== "function") continue;
+    e[method] = function () {
+      calls++;
+      return original.apply(this, arguments);
+    };
+  }
+  const ids = e.search(query, options).map((r) => r.id);
+  return { calls, ids };
+}
+
 const OPS = {
   construct: (name) => (engineFor(name), true),
   formatVersion: () => Engine.FORMAT_VERSION,
@@ -133,6 +150,7 @@ const OPS = {
     return runs;
   },
   page,
+  work,
 };
 
 (async () => {

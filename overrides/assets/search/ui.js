@@ -5,7 +5,14 @@
   var api;
   var STARRED = "huashu.starred", RECENT = "huashu.recent", SALUTATION = "称呼";
   var CHANNEL = "huashu.channel";
-  var MAX_RECENT = 10;
+  // Ids kept in each stored list: the empty box shows them all as rows, so however the
+  // stored value came to be (another tab, an old version, a hand edit), no more are read.
+  var MAX_ITEMS = {};
+  MAX_ITEMS[STARRED] = 50;
+  MAX_ITEMS[RECENT] = 10;
+  // A stored value longer than this was not written here (50 ids take ~2 KB): not parsed,
+  // since it is read on every keystroke.
+  var MAX_STORED_CHARS = 1000000;
   // A query unchanged this long is one the agent has settled on (see settle).
   var SETTLE_MS = 2000;
   // `selected` for a fresh list: its first result (below a "did you mean" line, if any).
@@ -13,12 +20,25 @@
 
   // --- storage (localStorage may be unavailable, e.g. disabled by policy) -------
 
+  // A stored list of ids as read: strings only, each once, at most MAX_ITEMS[key].
   function readList(key) {
-    try { var v = JSON.parse(window.localStorage.getItem(key) || "[]"); return Array.isArray(v) ? v : []; }
-    catch (e) { return []; }
+    var raw, value;
+    try { raw = window.localStorage.getItem(key) || "[]"; } catch (e) { return []; }
+    if (raw.length > MAX_STORED_CHARS) return [];
+    try { value = JSON.parse(raw); } catch (e) { return []; }
+    return Array.isArray(value) ? distinctIds(value, MAX_ITEMS[key]) : [];
   }
   function writeList(key, list) {
-    try { window.localStorage.setItem(key, JSON.stringify(list)); } catch (e) { /* private mode */ }
+    var kept = distinctIds(list, MAX_ITEMS[key]);
+    try { window.localStorage.setItem(key, JSON.stringify(kept)); } catch (e) { /* private mode */ }
+  }
+  function distinctIds(list, max) {
+    var out = [], seen = Object.create(null);
+    for (var i = 0; i < list.length && out.length < max; i++) {
+      var id = list[i];
+      if (typeof id === "string" && !(id in seen)) { seen[id] = true; out.push(id); }
+    }
+    return out;
   }
   // The channel filter, for every page and visit: "" (every channel) or one the select offers.
   function readChannel(select) {
@@ -660,7 +680,7 @@
     window.huashu.copyText(filled.text).then(function () {
       var recent = readList(RECENT).filter(function (id) { return id !== result.id; });
       recent.unshift(result.id);
-      writeList(RECENT, recent.slice(0, MAX_RECENT));
+      writeList(RECENT, recent);
       if (button) { button.textContent = "已复制"; button.classList.add("hs-copied"); }
     }, function () {
       if (button) button.textContent = "复制失败";
@@ -670,9 +690,14 @@
   SearchBox.prototype.toggleStar = function (result) {
     if (!result || result.kind === "category") return;
     var starred = readList(STARRED), at = starred.indexOf(result.id);
+    var row = this.rows[this.results.indexOf(result)];
+    if (at < 0 && starred.length >= MAX_ITEMS[STARRED]) {
+      // Never by dropping the oldest star unseen: the agent chooses which one goes.
+      if (row) row.showAlert("收藏已满 " + MAX_ITEMS[STARRED] + " 条：请先取消一条不常用的收藏（Ctrl+S）");
+      return;
+    }
     if (at >= 0) starred.splice(at, 1); else starred.unshift(result.id);
     writeList(STARRED, starred);
-    var row = this.rows[this.results.indexOf(result)];
     if (row) row.star.textContent = at >= 0 ? "☆" : "★";
   };
 
