@@ -371,7 +371,7 @@ def card_sources(library: Library) -> list[CardSource]:
     """Every card: automatic ones first (each procedure, then each category's phrases and
     FAQs), then cards.yaml by order."""
     sources = [
-        CardSource(model.AUTO_CARD_PREFIX + entry.id, entry.title, [entry], record=entry)
+        CardSource(model.PROCEDURE_CARD_PREFIX + entry.id, entry.title, [entry], record=entry)
         for entry in library.entries
         if isinstance(entry, model.Procedure)
     ]

@@ -75,6 +75,9 @@ LINT_RULES: dict[str, str] = {
 LintRule = NewType("LintRule", str)
 # Ids of cards made automatically (one per procedure, one per category for its phrases and FAQs).
 AUTO_CARD_PREFIX = "auto-"
+# A procedure's own card, after the prefix: "--" cannot occur in an id, so a procedure and a
+# category with the same id (both allowed) still get cards of their own.
+PROCEDURE_CARD_PREFIX = AUTO_CARD_PREFIX + "procedure--"
 
 CHANNEL_TITLES: dict[str, str] = {"phone": "电话", "chat": "在线", "counter": "柜台"}
 SECTION_TITLES: dict[str, str] = {

@@ -37,13 +37,28 @@ def test_one_card_per_procedure_and_phrase_category(library: model.Library) -> N
     ids = {c.id for c in cards}
     for entry in library.entries:
         if isinstance(entry, model.Procedure):
-            assert f"auto-{entry.id}" in ids
+            assert f"auto-procedure--{entry.id}" in ids
     for category in library.categories_in("phrases"):
         assert f"auto-{category.id}" in ids
     on_cards = {e.id for c in cards for e in c.entries}
     phrases = {e.id for e in library.entries if library.category_by_id[e.category].section == "phrases"}
     procedures = {e.id for e in library.entries if isinstance(e, model.Procedure)}
     assert phrases | procedures <= on_cards
+
+
+def test_a_procedure_and_a_category_with_the_same_id_each_keep_their_card(tmp_path: Path) -> None:
+    """Both ids are allowed; the category's card was silently lost to the procedure's."""
+    library = tmp_path / "scripts_library"
+    shutil.copytree(FIXTURES / "base_library", library)
+    procedures = library / "procedures.yaml"
+    procedures.write_text(procedures.read_text(encoding="utf-8").replace("id: answer-call", "id: greetings"), "utf-8")
+    cards = (library / "cards.yaml").read_text(encoding="utf-8").replace("answer-call", "greetings")
+    (library / "cards.yaml").write_text(cards, encoding="utf-8")
+    loaded = load_library(library, base=tmp_path)
+    printed, _ = build_cards(loaded, "auto")
+    titles = {c.id: c.title for c in printed}
+    assert titles["auto-greetings"] == loaded.category_by_id["greetings"].title
+    assert titles["auto-procedure--greetings"] == loaded.by_id["greetings"].title
 
 
 # What the print stylesheet lays out, measured in Chromium with print media: the last
@@ -117,9 +132,9 @@ def test_overlong_card_is_split_and_reported_for_every_run(tmp_path: Path) -> No
 
 def test_automatic_card_reports_name_what_they_are_made_of(library: model.Library) -> None:
     _, reports = build_cards(library, "a6")
-    (report,) = [r for r in reports if r.source.id == "auto-callback-execution"]
+    (report,) = [r for r in reports if r.source.id == "auto-procedure--callback-execution"]
     assert re.sub(r"\d+%", "N%", re.sub(r"到 [\d.]+pt", "到 Npt", report.message())) == (
-        "scripts_library/procedures/callback.yaml:19:5: entries[1]: 卡片“电话回访执行”（auto-callback-execution）"
+        "scripts_library/procedures/callback.yaml:19:5: entries[1]: 卡片“电话回访执行”（auto-procedure--callback-execution）"
         "在打印方式“A6”里内容超出 N%（A6，不标注拼音）：已把字号从 10pt 缩小到 Npt"
     )
 
@@ -369,8 +384,8 @@ def test_footer_has_print_date_url_qr_and_overdue_mark(
     library = load_library(assemble_library(tmp_path, "overdue", cases="cards"), base=tmp_path)
     cards = card_elements(library, CardPrinting(review.today(), address, qr))
     stale, fresh, greetings = (
-        cards["card-auto-stale-steps"],
-        cards["card-auto-answer-call"],
+        cards["card-auto-procedure--stale-steps"],
+        cards["card-auto-procedure--answer-call"],
         cards["card-auto-greetings"],
     )
 
@@ -449,7 +464,7 @@ def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: s
     (card,) = [
         c
         for c in with_class(parse(project / "site" / "cards" / "index.html"), "hs-card")
-        if c.attrs["id"] == "card-auto-stale-steps"
+        if c.attrs["id"] == "card-auto-procedure--stale-steps"
     ]
     footer = with_class(card.inner, "hs-card__source")[0]
     assert footer.text == f"打印日期 2026-12-01 · 复核 2025-01-01 · 待复核 1 条 · {expected}"
