@@ -28,6 +28,13 @@ from huashu.model import Origin
 
 INVALID = object()  # a value that failed conversion; its error is already recorded
 
+# A date further ahead than this is taken for a typo (2062 for 2026).
+FAR_AHEAD = datetime.timedelta(days=366)
+# Values as editors name them in Chinese (kind: 话术), for the hint towards the value to write.
+_CHOICE_TITLES = {**model.SECTION_TITLES, **model.KIND_TITLES, **model.CHANNEL_TITLES}
+# Separators of a list written in Chinese: inside [ ] they are part of one item.
+_WIDE_SEPARATORS = re.compile("[，、；]")
+_PLAIN_STYLES = (None, "")  # PyYAML and libyaml name the plain style differently
 _STR_TAG = "tag:yaml.org,2002:str"
 _TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _TAG_NAMES = {
@@ -75,14 +82,18 @@ class Collector:
     card_ids: list[Mention] = field(default_factory=list)
     references: list[Mention] = field(default_factory=list)
     category_uses: list[Mention] = field(default_factory=list)
+    # Ids in entry lists that could not be read (a misspelt `entries:`): they exist, so
+    # references to them are not reported as well.
+    unread_entry_ids: set[str] = field(default_factory=set)
 
 
 class Converter:
     """Converts one file's nodes into model values against the model's type hints."""
 
-    def __init__(self, name: str, collector: Collector):
+    def __init__(self, name: str, collector: Collector, text: str = ""):
         self.name = name
         self.out = collector
+        self.lines = text.split("\n")
         # Positions of the record being converted, by full field path (see convert_record).
         self.positions: model.Positions = {}
 
@@ -96,6 +107,11 @@ class Converter:
         self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message))
         return INVALID
 
+    def warn(self, node: yaml.Node, path: str, message: str) -> None:
+        """Something YAML read differently from what was most likely meant: reported, not refused."""
+        origin = self.origin(node)
+        self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message, warning=True))
+
     def wrong_type(self, node: yaml.Node, path: str, expected: str) -> object:
         if isinstance(node, yaml.MappingNode):
             got = "键值对"
@@ -105,7 +121,13 @@ class Converter:
             got = _TAG_NAMES.get(node.tag, f"带标签 {node.tag} 的值")
         if node.tag == "tag:yaml.org,2002:null":
             return self.error(node, path, "缺少值；不需要时请删除这一行")
-        hint = "（若要原样写 yes/no/true/false，请加引号）" if got == "布尔值" and expected == "文本" else ""
+        hint = ""
+        if expected == "文本" and got == "布尔值":
+            hint = "（若要原样写 yes/no/true/false，请加引号）"
+        elif expected == "文本" and isinstance(node, yaml.MappingNode) and node.flow_style:
+            hint = "（值以 { 开头会被当成键值对；以 {称呼} 这样的占位符开头时，请给整个值加上引号：'{称呼}，您好'）"
+        elif expected == "文本" and isinstance(node, yaml.SequenceNode) and node.flow_style:
+            hint = "（值以 [ 开头会被当成列表；[ ] 是文字的一部分时，请给整个值加上引号）"
         return self.error(node, path, f"应为{expected}，实际是{got}{hint}")
 
     # --- conversion by type hint ---------------------------------------------
@@ -190,16 +212,21 @@ class Converter:
         if value is INVALID:
             return value
         if value not in choices:
-            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一")
+            meant = [choice for choice in choices if _CHOICE_TITLES.get(choice) == value]
+            hint = f"（{value}请写成 {meant[0]}）" if meant else ""
+            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一{hint}")
         return value
 
     def convert_date(self, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR_TAG, "tag:yaml.org,2002:timestamp"):
             return self.wrong_type(node, path, "日期（YYYY-MM-DD）")
         try:
-            return datetime.date.fromisoformat(node.value.strip())
+            date = datetime.date.fromisoformat(node.value.strip())
         except ValueError:
             return self.error(node, path, f"日期“{node.value}”无效，应为 YYYY-MM-DD，如 2026-01-31")
+        if date > review.today() + FAR_AHEAD:
+            self.warn(node, path, f"日期 {date} 在一年多以后，可能是年份写错了：在那之前这个条目不会提醒复核")
+        return date
 
     def convert_list(self, node: yaml.Node, item_hint: Any, path: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
@@ -277,10 +304,14 @@ class Converter:
                 ok = False
             else:
                 values[key] = value
+                self.check_silent_changes(value_node, join(path, key), known[key])
         for name, spec in known.items():
             if name in given:
                 continue
             if name in inherited:
+                if inherited[name] is INVALID:  # the file's default is wrong, reported once there
+                    ok = False
+                    continue
                 values[name] = inherited[name]
                 if inherited_at and name in inherited_at:
                     self.positions[join(path, name)] = (*inherited_at[name], True)
@@ -299,6 +330,60 @@ class Converter:
             values["origin"] = Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1, path)
             values["positions"] = _relative_positions(positions, path)
         return cls(**values)
+
+    # --- what YAML read differently from what was written ---------------------------
+
+    def check_silent_changes(self, node: yaml.Node, path: str, spec: dataclasses.Field) -> None:
+        """Warn about a field's texts that YAML changed: a value cut at ` #`, lines joined,
+        Chinese commas inside [ ]."""
+        role = spec.metadata.get("role")
+        in_flow_list = isinstance(node, yaml.SequenceNode) and bool(node.flow_style)
+        items = list(enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else [(None, node)]
+        for index, item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.tag != _STR_TAG:
+                continue
+            at = path if index is None else f"{path}[{index}]"
+            if role not in (model.Role.META, None):
+                self.check_comment_cut(item, at)
+            self.check_joined_lines(item, at)
+            if in_flow_list and role is not model.Role.SAY:  # a sentence may well have commas
+                self.check_wide_separators(item, at)
+
+    def check_comment_cut(self, node: yaml.ScalarNode, path: str) -> None:
+        end = node.end_mark
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        if node.style in _PLAIN_STYLES and rest[:1].isspace() and rest.lstrip().startswith("#"):
+            dropped = rest.lstrip()[1:].strip()
+            self.warn(
+                node,
+                path,
+                f"“ #”和后面的“{dropped}”被当成了注释，没有读进来；要保留，请给整个值加上引号，"
+                f"如 '{node.value} #{rest.lstrip()[1:]}'",
+            )
+
+    def check_joined_lines(self, node: yaml.ScalarNode, path: str) -> None:
+        start, end = node.start_mark.line, node.end_mark.line
+        if node.style == '"' and all(self.lines[n].rstrip().endswith("\\") for n in range(start, end)):
+            return  # every line ends in \: joined on purpose
+        lines = end - start + 1
+        if lines > 1 and node.style in (*_PLAIN_STYLES, "'", '"'):
+            self.warn(
+                node,
+                path,
+                f"值写成了 {lines} 行，读进来时各行被连成了一行；要保留换行，请在冒号后写 | 再换行缩进写内容，"
+                "否则请把它写在一行里",
+            )
+
+    def check_wide_separators(self, node: yaml.ScalarNode, path: str) -> None:
+        separator = _WIDE_SEPARATORS.search(node.value)
+        if node.style in _PLAIN_STYLES and separator:
+            parts = ", ".join(_WIDE_SEPARATORS.split(node.value))
+            self.warn(
+                node,
+                path,
+                f"“{node.value}”里的“{separator.group()}”是全角的，整个被当成了一项；"
+                f"要分成几项，请用半角逗号加空格隔开：[{parts}]",
+            )
 
 
 def _relative_positions(positions: model.Positions, path: str) -> str:

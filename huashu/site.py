@@ -222,6 +222,8 @@ class Session:
             config.extra[BUILD_ERRORS_KEY] = [str(e) for e in exc.errors]
             handbook = self.last_good
         else:
+            for warning in library.warnings:
+                log.warning(str(warning))  # under --strict, like every warning, it fails the build
             handbook = self.last_good = Handbook(library, changes.recent_changes(settings.library) or [])
         self.build = Build(config, settings, handbook)
         self.build.set_navigation()
