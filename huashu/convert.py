@@ -256,16 +256,21 @@ class Converter:
     def mapping_fields(self, node: yaml.MappingNode, path: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         """The keys of a mapping with their nodes; duplicate and non-text keys reported."""
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        next_record = False  # a second `id:`: the next record, its `- ` forgotten
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
                 self.error(key_node, path, "字段名必须是文本")
                 continue
             key = key_node.value
-            if key in found:
+            if key in found and not next_record:
                 first = self.origin(found[key][0])
-                self.error(key_node, join(path, key), f"字段重复：第 {first.line} 行已经写过 {key}")
-                continue
-            found[key] = (key_node, value_node)
+                message = f"字段重复：第 {first.line} 行已经写过 {key}"
+                if key == "id":  # the fields after it repeat too: one mistake, told once
+                    next_record = True
+                    message += "；如果这是下一个条目，请在 id 前面加上“- ”（每个条目以“- id:”开始）"
+                self.error(key_node, join(path, key), message)
+            if key not in found:
+                found[key] = (key_node, value_node)
         return found
 
     def convert_record(
@@ -294,9 +299,11 @@ class Converter:
                 self.error(at, join(path, name), message)
         values: dict[str, Any] = {}
         ok = True
+        misspelt: set[str] = set()  # fields meant by unknown names: not reported missing as well
         for key, (key_node, value_node) in given.items():
             if key not in known:
                 self.error(key_node, join(path, key), unknown_field_message(key, known))
+                misspelt.update(close_field(key, known))
                 ok = False
                 continue
             value = self.convert(value_node, hints[key], join(path, key))
@@ -316,7 +323,8 @@ class Converter:
                 if inherited_at and name in inherited_at:
                     self.positions[join(path, name)] = (*inherited_at[name], True)
             elif spec.metadata.get("required"):
-                self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
+                if name not in misspelt:
+                    self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
                 ok = False
         for name, spec in known.items():
             if spec.metadata.get("non_empty") and values.get(name) == []:
@@ -358,7 +366,7 @@ class Converter:
                 node,
                 path,
                 f"“ #”和后面的“{dropped}”被当成了注释，没有读进来；要保留，请给整个值加上引号，"
-                f"如 '{node.value} #{rest.lstrip()[1:]}'",
+                f"如 '{node.value} #{rest.lstrip()[1:]}'；如果确实是注释，请把它单独写一行",
             )
 
     def check_joined_lines(self, node: yaml.ScalarNode, path: str) -> None:
@@ -415,7 +423,12 @@ def join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def close_field(key: str, known: typing.Iterable[str]) -> list[str]:
+    """The field an unknown name most likely meant (one at most)."""
+    return difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+
+
 def unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    close = close_field(key, known)
     hint = f"（是不是想写 {close[0]}？）" if close else f"（可用字段：{'、'.join(known)}）"
     return f"未知字段 {key}{hint}"

@@ -75,7 +75,7 @@ class _NodeLoader(yaml.SafeLoader):
 
 # An `id:` line in a file that could not be parsed: its ids are assumed to exist, so
 # one syntax error does not also show up as "unknown id" in every file that refers to it.
-_ID_LINE_RE = re.compile(r"^[\s-]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+_ID_LINE_RE = re.compile(r"^[\s\-－—–]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _unread_file_warning(path: Path, name: str) -> LibraryError:
         stem = path.name[: len(path.name) - len(path.suffixes[-1])]
         advice = f"文件名多了 {path.suffixes[-1]}（Windows 可能隐藏了扩展名），请改名为 {stem}"
     elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        advice = "表格不会被读取，话术要写成 .yaml 文件（格式见编辑指南）；整理完请把表格移出话术库文件夹"
+        advice = "话术要写成 .yaml 文件（格式见编辑指南），表格整理完请移出话术库文件夹"
     else:
         advice = "只有 .yaml 和 .yml 文件会被读取；如果它是话术，请改名为以 .yaml 结尾，否则请把它移出话术库文件夹"
     return LibraryError(name, 1, 1, "", f"这个文件不会被读取：{advice}", warning=True)

@@ -201,6 +201,22 @@ def _suspects(lines: list[str], failed_line: int) -> Iterator[_Suspect]:
     return iter(reversed(found))
 
 
+_WIDE_DASH_RE = re.compile(r"^(\s*)([－—–])(\s*)(?=\S)")
+
+
+def _full_width_dash(lines: list[str], number: int) -> _Suspect | None:
+    match = _WIDE_DASH_RE.match(lines[number])
+    if not match:
+        return None
+    line = lines[number]
+    return _Suspect(
+        number,
+        match.start(2),
+        f"列表项要用半角的“- ”开头，这里用了“{match.group(2)}”；请改成半角减号加一个空格",
+        match.group(1) + "- " + line[match.end() :],
+    )
+
+
 def _full_width_colon(lines: list[str], number: int) -> _Suspect | None:
     match = _FIELD_RE.match(lines[number])
     if not match or "：" not in match.group("sep"):
@@ -229,6 +245,10 @@ def _missing_space(lines: list[str], number: int) -> _Suspect | None:
     )
 
 
+_QUOTE_IT = "请给整个值加上引号"
+_QUOTE_IT_AS = _QUOTE_IT + "，写成 {shown}"
+
+
 def _needs_quotes(lines: list[str], number: int) -> _Suspect | None:
     match = _VALUE_RE.match(lines[number])
     if not match:
@@ -237,36 +257,44 @@ def _needs_quotes(lines: list[str], number: int) -> _Suspect | None:
     reason = _quote_reason(value)
     if reason is None:
         return None
-    column, why, fixed = reason
-    advice = f"请在值的末尾补上 {value[0]}" if column == 0 and value[0] in "'\"" else "请给整个值加上引号"
+    column, why, advice, fixed = reason
     shown = (match.group("lead").strip() + " " + _shorten(fixed)).strip()
-    return _Suspect(
-        number, match.start("value") + column, f"{why}；{advice}，写成 {shown}", match.group("lead") + fixed
-    )
+    message = f"{why}；{advice.format(shown=shown)}"
+    return _Suspect(number, match.start("value") + column, message, match.group("lead") + fixed)
 
 
-def _quote_reason(value: str) -> tuple[int, str, str] | None:
-    """Why a value needs quotes: (column in the value, the reason, the value as it should be)."""
+def _quote_reason(value: str) -> tuple[int, str, str, str] | None:
+    """Why a value needs quotes: (column in the value, the reason, the advice, the value as it should be)."""
     first = value[0]
     if first in "'\"":
         closing = _closing_quote(value)
         after = "" if closing is None else value[closing + 1 :].strip()
         if closing is None:
-            return 0, f"引号没有配对：值以 {first} 开头，这一行却没有结束的 {first}", value + first
+            why = f"引号没有配对：值以 {first} 开头，这一行却没有结束的 {first}"
+            return 0, why, f"请在值的末尾补上 {first}，写成 {{shown}}", value + first
         if after and not after.startswith("#"):
-            return closing + 1, f"引号在值的中间就结束了，后面的“{_shorten(after)}”留在了引号外", _quoted(value)
+            why = f"引号在值的中间就结束了，后面的“{_shorten(after)}”留在了引号外"
+            return closing + 1, why, _QUOTE_IT_AS, _quoted(value)
         return None
+    if first in _BRACKETS and _BRACKETS[first] not in value:
+        what, bracket = ("列表" if first == "[" else "键值对"), _BRACKETS[first]
+        why = f"值以 {first} 开头，YAML 把它当成{what}，这一行却没有结束的 {bracket}"
+        advice = f"要写{what}请在末尾补上 {bracket}，写成 {{shown}}；如果 {first} 是文字的一部分，{_QUOTE_IT}"
+        return 0, why, advice, value + bracket
     if first in _INDICATORS and not _closed_flow(value) and (first != "-" or value[1:2] in ("", " ")):
-        return 0, f"值{_INDICATORS[first]}", _quoted(value)
+        return 0, f"值{_INDICATORS[first]}", _QUOTE_IT_AS, _quoted(value)
     colon = value.find(": ")
     if colon > 0 and "#" not in value[:colon]:
-        return colon, "值里有“: ”（冒号加空格），YAML 会把它当成又一个字段", _quoted(value)
+        return colon, "值里有“: ”（冒号加空格），YAML 会把它当成又一个字段", _QUOTE_IT_AS, _quoted(value)
     return None
+
+
+_BRACKETS = {"[": "]", "{": "}"}
 
 
 def _closed_flow(value: str) -> bool:
     """A flow list or mapping written whole on its line (`[道歉, 投诉]`): meant as one."""
-    closing = {"[": "]", "{": "}"}.get(value[0])
+    closing = _BRACKETS.get(value[0])
     return closing is not None and value.split(" #")[0].rstrip().endswith(closing)
 
 
@@ -300,13 +328,19 @@ def _shorten(text: str) -> str:
 
 
 def _misaligned_key(lines: list[str], number: int) -> _Suspect | None:
-    """A field indented differently from the field on the line above it."""
+    """A field indented differently from the field on the line above it, where neither a
+    nested block (more indented, under a field with no value) nor a way back out to an
+    outer level (less indented, to a column used above) explains it."""
     match = _FIELD_RE.match(lines[number])
     above = _previous_field(lines, number)
     if not match or above is None or match.group("indent").strip():
         return None
-    indent, expected = len(match.group("indent")), above
+    indent, (expected, has_value) = len(match.group("indent")), above
     if indent == expected or abs(indent - expected) > 2:
+        return None
+    if indent > expected and not has_value:
+        return None
+    if indent < expected and indent in _columns_above(lines, number):
         return None
     more_or_less = "多" if indent > expected else "少"
     return _Suspect(
@@ -318,17 +352,30 @@ def _misaligned_key(lines: list[str], number: int) -> _Suspect | None:
     )
 
 
-def _previous_field(lines: list[str], number: int) -> int | None:
-    """The column where the field on the nearest line above starts (after any `- `)."""
+def _previous_field(lines: list[str], number: int) -> tuple[int, bool] | None:
+    """The column where the field on the nearest line above starts (after any `- `), and
+    whether a value follows it on its line."""
     for line in reversed(lines[:number]):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _FIELD_RE.match(line)
-        return len(match.group("indent")) if match else None
+        return (len(match.group("indent")), bool(match.group("rest").split(" #")[0].strip())) if match else None
     return None
 
 
+def _columns_above(lines: list[str], number: int) -> set[int]:
+    """Columns where fields and list items start on the lines above."""
+    columns = set()
+    for line in lines[:number]:
+        match = _FIELD_RE.match(line)
+        if match:
+            columns.add(len(match.group("indent")))
+            columns.add(len(line) - len(line.lstrip(" ")))
+    return columns
+
+
 _DETECTORS: tuple[Callable[[list[str], int], _Suspect | None], ...] = (
+    _full_width_dash,
     _full_width_colon,
     _missing_space,
     _needs_quotes,

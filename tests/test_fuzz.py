@@ -30,6 +30,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 ERROR_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): ")
+# PyYAML's own vocabulary: none of it may reach an editor.
+PYYAML_WORDS = re.compile(r"\b(?:while|expected|found|scanning|parsing|could not|mapping|scalar|token|stream)\b")
 BUNDLED_FILES = sorted((REPO / "scripts_library").rglob("*.yaml"))
 
 
@@ -54,6 +56,7 @@ def load_or_errors(library: Path, base: Path) -> Library | list[str]:
         for line in lines:
             match = ERROR_LINE.match(line)
             assert match, f"not file:line:col: {line!r}"
+            assert not PYYAML_WORDS.search(line), line
             path = base / match.group("file")
             if path.is_file():
                 assert int(match.group("line")) <= path.read_bytes().count(b"\n") + 2, line

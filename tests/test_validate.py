@@ -15,6 +15,7 @@ from huashu.errors import LibraryInvalid
 from huashu.load import MAX_FILE_BYTES
 
 INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+WARNING_CASES = sorted(p.name for p in (FIXTURES / "warnings").iterdir() if p.is_dir())
 
 
 def error_lines(library: Path, base: Path) -> list[str]:
@@ -81,4 +82,28 @@ def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> No
 def test_cli_validate_bundled_library() -> None:
     result = subprocess.run([sys.executable, "-m", "huashu.cli", "validate"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("话术库校验通过：")
+    assert result.stdout.startswith("话术库校验通过：")  # and so with no warning printed before it
+    assert "提醒" not in result.stdout
+
+
+@pytest.mark.parametrize("case", WARNING_CASES)
+def test_cli_validate_prints_warnings_and_exits_0(case: str, tmp_path: Path) -> None:
+    library = assemble_library(tmp_path, case, cases="warnings")
+    result = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    expected = (FIXTURES / "warnings" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:-1] == expected
+    assert result.stdout.splitlines()[-1].endswith(f"另有 {len(expected)} 条提醒（见上），请看看是不是想要的结果。")
+
+
+def test_warnings_are_listed_with_the_errors(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path, "unread-files", cases="warnings")
+    (library / "faq.yaml").write_text("entries: [", encoding="utf-8")
+    with pytest.raises(LibraryInvalid) as caught:
+        load_library(library, base=tmp_path)
+    assert caught.value.report().splitlines()[-1] == "话术库有 1 处错误（另有 5 条提醒），请修改后重试。"
