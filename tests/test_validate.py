@@ -64,16 +64,21 @@ def test_bundled_library_is_valid_and_complete() -> None:
     assert used == set(library.category_by_id), "every category has entries"
 
 
-@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax"])
-def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
-    library = assemble_library(tmp_path, case)
+def validate_case(tmp_path: Path, case: str, cases: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`huashu validate` run on a fixture case, with the messages the case expects."""
+    library = assemble_library(tmp_path, case, cases)
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
-    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return result, (FIXTURES / cases / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax"])
+def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
+    result, expected = validate_case(tmp_path, case, "invalid")
     assert result.returncode == 1
     assert result.stderr.splitlines()[:-1] == expected
     assert "Traceback" not in result.stderr
@@ -88,14 +93,7 @@ def test_cli_validate_bundled_library() -> None:
 
 @pytest.mark.parametrize("case", WARNING_CASES)
 def test_cli_validate_prints_warnings_and_exits_0(case: str, tmp_path: Path) -> None:
-    library = assemble_library(tmp_path, case, cases="warnings")
-    result = subprocess.run(
-        [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    expected = (FIXTURES / "warnings" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    result, expected = validate_case(tmp_path, case, "warnings")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:-1] == expected
     assert result.stdout.splitlines()[-1].endswith(f"另有 {len(expected)} 条提醒（见上），请看看是不是想要的结果。")
