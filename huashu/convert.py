@@ -345,17 +345,21 @@ class Converter:
         """Warn about a field's texts that YAML changed: a value cut at ` #`, lines joined,
         Chinese commas inside [ ]."""
         role = spec.metadata.get("role")
-        in_flow_list = isinstance(node, yaml.SequenceNode) and bool(node.flow_style)
-        items = list(enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else [(None, node)]
-        for index, item in items:
-            if not isinstance(item, yaml.ScalarNode) or item.tag != _STR_TAG:
-                continue
-            at = path if index is None else f"{path}[{index}]"
-            if role not in (model.Role.META, None):
-                self.check_comment_cut(item, at)
-            self.check_joined_lines(item, at)
-            if in_flow_list and role is not model.Role.SAY:  # a sentence may well have commas
-                self.check_wide_separators(item, at)
+        if isinstance(node, yaml.ScalarNode):
+            self.check_text(node, path, role, in_flow_list=False)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if isinstance(item, yaml.ScalarNode):
+                    self.check_text(item, f"{path}[{index}]", role, in_flow_list=bool(node.flow_style))
+
+    def check_text(self, node: yaml.ScalarNode, path: str, role: model.Role | None, in_flow_list: bool) -> None:
+        if node.tag != _STR_TAG:
+            return
+        if role is not model.Role.META and role is not None:
+            self.check_comment_cut(node, path)
+        self.check_joined_lines(node, path)
+        if in_flow_list and role is not model.Role.SAY:  # a sentence may well have commas
+            self.check_wide_separators(node, path)
 
     def check_comment_cut(self, node: yaml.ScalarNode, path: str) -> None:
         end = node.end_mark

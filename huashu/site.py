@@ -23,7 +23,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from huashu import cards, changes, csp, load_library, model, pages, search_index, urls
-from huashu.errors import LibraryInvalid
+from huashu.errors import LibraryInvalid, split_warnings
 from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
 
@@ -219,7 +219,7 @@ class Session:
                 raise PluginError("话术库校验失败：\n" + exc.report()) from None
             # Not through MkDocs' logger: under `strict` any warning would fail the build.
             print(_SERVE_ERROR_BANNER + exc.report() + _SERVE_ERROR_HINT, file=sys.stderr, flush=True)
-            config.extra[BUILD_ERRORS_KEY] = [str(e) for e in exc.errors]
+            config.extra[BUILD_ERRORS_KEY] = [str(e) for e in split_warnings(exc.errors)[0]]  # the banner counts them
             handbook = self.last_good
         else:
             for warning in library.warnings:

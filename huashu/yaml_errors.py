@@ -54,6 +54,7 @@ _INVISIBLE_RE = re.compile(f"[{''.join(INVISIBLE)}]")
 _ZERO_WIDTH_JOINER = "\u200d"
 # Spaces that look like indentation but are not YAML whitespace.
 _WIDE_SPACES = {"\u3000": "全角空格", "\u00a0": "不换行空格（NBSP）"}
+_SUSPECT_CHARACTERS_RE = re.compile(f"[{''.join(INVISIBLE)}{''.join(_WIDE_SPACES)}]")
 # A line whose indentation holds a wide space and that goes on like a field or a list item
 # (a paragraph inside a `|` block may well start with 　　, but not with `key:`).
 _WIDE_INDENT_RE = re.compile(r"^[ \u3000\u00a0]*?([\u3000\u00a0])[ \u3000\u00a0]*(?:- |-$|[A-Za-z_][\w-]*\s*[:：])")
@@ -95,8 +96,12 @@ class _Suspect:
 
 def prescan(text: str, name: str) -> list[LibraryError]:
     """Invisible characters and full-width indentation, one error per line."""
+    if not _SUSPECT_CHARACTERS_RE.search(text):  # nearly every file: one pass, no line split
+        return []
     errors = []
     for number, line in enumerate(text.split("\n")):
+        if line.lstrip().startswith("#"):
+            continue  # a comment is never read: what it holds changes nothing
         found = _invisible_error(line) or _wide_indent_error(line)
         if found:
             column, message = found
@@ -147,10 +152,10 @@ def explain(text: str, exc: yaml.MarkedYAMLError, name: str) -> LibraryError:
     lines = text.split("\n")
     # Measured with the parser that checks the repairs: libyaml's marks can differ from PyYAML's.
     failed_at = _parse_failure(text)
-    suspects = _suspects(lines, _failure_position(exc)[0]) if failed_at else iter(())
-    for suspect in suspects:
-        if failed_at and _repair_helps(lines, suspect, failed_at):
-            return LibraryError(name, suspect.line + 1, suspect.column + 1, "", suspect.message)
+    if failed_at is not None:
+        for suspect in _suspects(lines, _failure_position(exc)[0]):
+            if _repair_helps(lines, suspect, failed_at):
+                return LibraryError(name, suspect.line + 1, suspect.column + 1, "", suspect.message)
     line, column, message = translate(exc)
     return LibraryError(name, line + 1, column + 1, "", message)
 
