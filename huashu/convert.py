@@ -94,6 +94,7 @@ class Converter:
         self.name = name
         self.out = collector
         self.lines = text.split("\n")
+        self.latest_likely_date = review.today() + FAR_AHEAD  # once a file, not once a date
         # Positions of the record being converted, by full field path (see convert_record).
         self.positions: model.Positions = {}
 
@@ -224,7 +225,7 @@ class Converter:
             date = datetime.date.fromisoformat(node.value.strip())
         except ValueError:
             return self.error(node, path, f"日期“{node.value}”无效，应为 YYYY-MM-DD，如 2026-01-31")
-        if date > review.today() + FAR_AHEAD:
+        if date > self.latest_likely_date:
             self.warn(node, path, f"日期 {date} 在一年多以后，可能是年份写错了：在那之前这个条目不会提醒复核")
         return date
 
