@@ -31,6 +31,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # Notes for the library's readers may lie beside its files without a warning.
 README_STEM = "readme"
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".numbers", ".et")
+# Files the system puts in folders by itself (Windows' thumbnail cache and folder settings).
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 # A handbook file is a few hundred entries at most; anything far larger is a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # An entry file nests five levels; libyaml composes recursively in C, where a document
@@ -98,10 +100,8 @@ class LibraryFiles:
         if not self.folder.is_dir():
             self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
             return
-        paths = find_library_files(self.folder)
-        self.errors.extend(
-            _unread_file_warning(path, display_name(path, self.base)) for path in unread_files(self.folder)
-        )
+        paths, unread = find_library_files(self.folder)
+        self.errors.extend(_unread_file_warning(path, display_name(path, self.base)) for path in unread)
         if not any(p.name == CATEGORY_FILE and p.parent == self.folder for p in paths):
             name = display_name(self.folder / CATEGORY_FILE, self.base)
             self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
@@ -130,35 +130,31 @@ def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
     return LibraryFiles(library_dir, base or Path.cwd())
 
 
-def find_library_files(library_dir: Path) -> list[Path]:
-    """Every YAML file under the library folder, in a stable order; hidden folders skipped."""
-    return [path for path in _visible_files(library_dir) if path.suffix.lower() in YAML_SUFFIXES]
-
-
-def unread_files(library_dir: Path) -> list[Path]:
-    """The files under the library folder that are not read (README files aside)."""
-    return [
-        path
-        for path in _visible_files(library_dir)
-        if path.suffix.lower() not in YAML_SUFFIXES and not path.name.lower().startswith(README_STEM)
-    ]
-
-
-def _visible_files(library_dir: Path) -> list[Path]:
-    """Files under the folder, hidden files and folders (.git, .DS_Store) skipped, in a stable order."""
-    found = [
+def find_library_files(library_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files under the library folder, and the other files, which are not read
+    (hidden files and folders, README files, the system's and editors' own files aside);
+    each in a stable order."""
+    visible = [
         path
         for path in library_dir.rglob("*")
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(library_dir).parts)
     ]
-    return sorted(found, key=lambda p: p.relative_to(library_dir).as_posix())
+    visible.sort(key=lambda p: p.relative_to(library_dir).as_posix())
+    read = [path for path in visible if path.suffix.lower() in YAML_SUFFIXES]
+    unread = [path for path in visible if path.suffix.lower() not in YAML_SUFFIXES and not _expected_beside(path)]
+    return read, unread
+
+
+def _expected_beside(path: Path) -> bool:
+    """A file that belongs in any folder and is not meant to be read: notes, system files, backups."""
+    name = path.name.lower()
+    return name.startswith(README_STEM) or name in SYSTEM_FILES or name.endswith("~")
 
 
 def _unread_file_warning(path: Path, name: str) -> LibraryError:
-    suffixes = "".join(path.suffixes).lower()
-    if any(suffixes.startswith(yaml_suffix) for yaml_suffix in YAML_SUFFIXES):
-        stem = path.name[: len(path.name) - len(path.suffixes[-1])]
-        advice = f"文件名多了 {path.suffixes[-1]}（Windows 可能隐藏了扩展名），请改名为 {stem}"
+    meant = path.with_suffix("")  # 问候.yaml.txt → 问候.yaml
+    if path.suffix.lower() == ".txt" and meant.suffix.lower() in YAML_SUFFIXES:
+        advice = f"文件名多了 .txt（Windows 可能隐藏了扩展名），请改名为 {meant.name}"
     elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
         advice = "话术要写成 .yaml 文件（格式见编辑指南），表格整理完请移出话术库文件夹"
     else:

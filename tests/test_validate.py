@@ -104,4 +104,4 @@ def test_warnings_are_listed_with_the_errors(tmp_path: Path) -> None:
     (library / "faq.yaml").write_text("entries: [", encoding="utf-8")
     with pytest.raises(LibraryInvalid) as caught:
         load_library(library, base=tmp_path)
-    assert caught.value.report().splitlines()[-1] == "话术库有 1 处错误（另有 5 条提醒），请修改后重试。"
+    assert caught.value.report().splitlines()[-1] == "话术库有 1 处错误（另有 6 条提醒），请修改后重试。"
