@@ -129,7 +129,7 @@ class Converter:
             hint = "（值以 { 开头会被当成键值对；以 {称呼} 这样的占位符开头时，请给整个值加上引号：'{称呼}，您好'）"
         elif expected == "文本" and isinstance(node, yaml.SequenceNode) and node.flow_style:
             hint = "（值以 [ 开头会被当成列表；[ ] 是文字的一部分时，请给整个值加上引号）"
-        return self.error(node, path, f"应为{expected}，实际是{got}{hint}")
+        return self.error(node, path, f"应为{expected}，实际是{got}{hint or _text_hint(node, expected)}")
 
     # --- conversion by type hint ---------------------------------------------
 
@@ -397,6 +397,24 @@ class Converter:
                 f"“{node.value}”里的“{separator.group()}”是全角的，整个被当成了一项；"
                 f"要分成几项，请用半角逗号加空格隔开：[{parts}]",
             )
+
+
+# `do：确定…` or `do:确定…` read as one text where a field was meant.
+_TEXT_LIKE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*(：|:(?=\S))")
+
+
+def _text_hint(node: yaml.Node, expected: str) -> str:
+    """Why a text came where a list or fields were expected, when its writing shows it."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag != _STR_TAG:
+        return ""
+    field = _TEXT_LIKE_FIELD.match(node.value)
+    if expected.startswith("键值对") and field:
+        name, colon = field.groups()
+        problem = "用了全角冒号“：”" if colon == "：" else "冒号后面少了空格"
+        return f"（“{name}{colon}”{problem}，整行成了一段文字；请写成 {name}: 加内容）"
+    if expected == "列表" and node.value[:1] in "【［":
+        return "（列表要用半角方括号 [ ]，项之间用半角逗号加空格隔开）"
+    return ""
 
 
 def _relative_positions(positions: model.Positions, path: str) -> str:

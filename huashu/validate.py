@@ -81,13 +81,14 @@ class _FileConverter(Converter):
             return []
         hints, _ = record_fields(EntryFile)
         given = self.mapping_fields(root, "")
-        misspelt_entries = None
+        misspelt: dict[str, yaml.Node] = {}  # entries or defaults under a misspelt name
         for key, (key_node, value_node) in given.items():
             if key in hints:
                 continue
-            if "entries" not in given and _looks_like(key, "entries"):
-                misspelt_entries = value_node
-                self.error(key_node, key, f"未知字段 {key}：条目列表要写成 entries:，这个文件里的条目都没有读到")
+            meant = next((name for name in _MISSPELT_MESSAGES if name not in given and _looks_like(key, name)), None)
+            if meant:
+                misspelt[meant] = value_node
+                self.error(key_node, key, _MISSPELT_MESSAGES[meant].format(key=key))
             else:
                 self.error(key_node, key, unknown_field_message(key, hints))
         defaults: dict[str, Any] = {}
@@ -107,17 +108,16 @@ class _FileConverter(Converter):
             if defaults.get("category", INVALID) is not INVALID and isinstance(defaults_node, yaml.MappingNode):
                 node = _field_node(defaults_node, "category")
                 self.out.category_uses.append(Mention(defaults["category"], self.origin(node), "defaults.category"))
-        if "entries" not in given:
-            if misspelt_entries is None:
+        if "defaults" in misspelt:  # its fields were meant for every entry: not reported missing in each
+            defaults = dict.fromkeys(_field_names(misspelt["defaults"], model.FileDefaults), INVALID)
+        if "entries" not in given or not isinstance(given["entries"][1], yaml.SequenceNode):
+            if "entries" in given:
+                self.wrong_type(given["entries"][1], "entries", "列表")
+            elif "entries" not in misspelt:
                 self.error(root, "entries", "缺少必填字段 entries（条目列表）")
-            else:
-                self.out.unread_entry_ids.update(_ids_within(misspelt_entries))
+            self.out.unread_entry_ids.update(_ids_within(root))  # they exist, though unread
             return []
         entries_node = given["entries"][1]
-        if not isinstance(entries_node, yaml.SequenceNode):
-            self.wrong_type(entries_node, "entries", "列表")
-            self.out.unread_entry_ids.update(_ids_within(entries_node))
-            return []
         if not entries_node.value:
             self.error(entries_node, "entries", "列表不能为空")
         entries = [
@@ -157,6 +157,19 @@ def _usable_defaults(node: yaml.Node, name: str) -> dict[str, Any]:
         if key_node.value not in hints and meant:
             usable.setdefault(meant, INVALID)
     return usable
+
+
+_MISSPELT_MESSAGES = {
+    "entries": "未知字段 {key}：条目列表要写成 entries:，这个文件里的条目都没有读到",
+    "defaults": "未知字段 {key}：默认值要写在 defaults: 下，这里写的默认值都没有用上",
+}
+
+
+def _field_names(node: yaml.Node, cls: type) -> list[str]:
+    """The names in a mapping node that are fields of `cls`."""
+    hints, _ = record_fields(cls)
+    names = [key.value for key, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+    return [name for name in names if name in hints]
 
 
 def _looks_like(written: str, name: str) -> bool:

@@ -206,19 +206,21 @@ def _suspects(lines: list[str], failed_line: int) -> Iterator[_Suspect]:
     return iter(reversed(found))
 
 
-_WIDE_DASH_RE = re.compile(r"^(\s*)([－—–])(\s*)(?=\S)")
+# A list item's dash written full-width, or with no space after it (`-do: …`).
+_BAD_DASH_RE = re.compile(r"^(\s*)([－—–]|-(?=[^\s-]))(\s*)(?=\S)")
 
 
-def _full_width_dash(lines: list[str], number: int) -> _Suspect | None:
-    match = _WIDE_DASH_RE.match(lines[number])
+def _bad_dash(lines: list[str], number: int) -> _Suspect | None:
+    match = _BAD_DASH_RE.match(lines[number])
     if not match:
         return None
-    line = lines[number]
+    dash = match.group(2)
+    problem = "“-”后面要有一个空格" if dash == "-" else f"要用半角的“- ”开头，这里用了“{dash}”"
     return _Suspect(
         number,
         match.start(2),
-        f"列表项要用半角的“- ”开头，这里用了“{match.group(2)}”；请改成半角减号加一个空格",
-        match.group(1) + "- " + line[match.end() :],
+        f"列表项{problem}；请写成半角减号加一个空格",
+        match.group(1) + "- " + lines[number][match.end() :],
     )
 
 
@@ -291,6 +293,8 @@ def _quote_reason(value: str) -> tuple[int, str, str, str] | None:
     colon = value.find(": ")
     if colon > 0 and "#" not in value[:colon]:
         return colon, "值里有“: ”（冒号加空格），YAML 会把它当成又一个字段", _QUOTE_IT_AS, _quoted(value)
+    if value.endswith(":") and "#" not in value:
+        return len(value) - 1, "值以冒号“:”结尾，YAML 会把它当成又一个字段", _QUOTE_IT_AS, _quoted(value)
     return None
 
 
@@ -380,7 +384,7 @@ def _columns_above(lines: list[str], number: int) -> set[int]:
 
 
 _DETECTORS: tuple[Callable[[list[str], int], _Suspect | None], ...] = (
-    _full_width_dash,
+    _bad_dash,
     _full_width_colon,
     _missing_space,
     _needs_quotes,
