@@ -272,9 +272,12 @@ def run_validate(paths: list[Path]) -> int:
         if loaded is None:
             status = 1
             continue
+        for warning in loaded.warnings:
+            print(warning)
         counts = loaded.count_by_kind()
         summary = "，".join(f"{KIND_TITLES[k]} {n} 条" for k, n in counts.items())
-        print(f"话术库校验通过：{len(loaded.categories)} 个分类，{len(loaded.entries)} 条（{summary}）。")
+        also = f"另有 {len(loaded.warnings)} 条提醒（见上），请看看是不是想要的结果。" if loaded.warnings else ""
+        print(f"话术库校验通过：{len(loaded.categories)} 个分类，{len(loaded.entries)} 条（{summary}）。{also}")
     return status
 
 

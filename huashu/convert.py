@@ -28,6 +28,13 @@ from huashu.model import Origin
 
 INVALID = object()  # a value that failed conversion; its error is already recorded
 
+# A date further ahead than this is taken for a typo (2062 for 2026).
+FAR_AHEAD = datetime.timedelta(days=366)
+# Values as editors name them in Chinese (kind: 话术), for the hint towards the value to write.
+_CHOICE_TITLES = {**model.SECTION_TITLES, **model.KIND_TITLES, **model.CHANNEL_TITLES}
+# Separators of a list written in Chinese: inside [ ] they are part of one item.
+_WIDE_SEPARATORS = re.compile("[，、；]")
+_PLAIN_STYLES = (None, "")  # PyYAML and libyaml name the plain style differently
 _STR_TAG = "tag:yaml.org,2002:str"
 _TEXT_TAGS = {_STR_TAG, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _TAG_NAMES = {
@@ -89,14 +96,19 @@ class Collector:
     card_ids: list[Mention] = field(default_factory=list)
     references: list[Mention] = field(default_factory=list)
     category_uses: list[Mention] = field(default_factory=list)
+    # Ids in entry lists that could not be read (a misspelt `entries:`): they exist, so
+    # references to them are not reported as well.
+    unread_entry_ids: set[str] = field(default_factory=set)
 
 
 class Converter:
     """Converts one file's nodes into model values against the model's type hints."""
 
-    def __init__(self, name: str, collector: Collector):
+    def __init__(self, name: str, collector: Collector, text: str = ""):
         self.name = name
         self.out = collector
+        self.lines = text.split("\n")
+        self.latest_likely_date = review.today() + FAR_AHEAD  # once a file, not once a date
         # Positions of the record being converted, by full field path (see convert_record).
         self.positions: model.Positions = {}
 
@@ -110,6 +122,11 @@ class Converter:
         self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message))
         return INVALID
 
+    def warn(self, node: yaml.Node, path: str, message: str) -> None:
+        """Something YAML read differently from what was most likely meant: reported, not refused."""
+        origin = self.origin(node)
+        self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message, warning=True))
+
     def wrong_type(self, node: yaml.Node, path: str, expected: str) -> object:
         if isinstance(node, yaml.MappingNode):
             got = "键值对"
@@ -119,8 +136,14 @@ class Converter:
             got = _TAG_NAMES.get(node.tag, f"带标签 {node.tag} 的值")
         if node.tag == "tag:yaml.org,2002:null":
             return self.error(node, path, "缺少值；不需要时请删除这一行")
-        hint = "（若要原样写 yes/no/true/false，请加引号）" if got == "布尔值" and expected == "文本" else ""
-        return self.error(node, path, f"应为{expected}，实际是{got}{hint}")
+        hint = ""
+        if expected == "文本" and got == "布尔值":
+            hint = "（若要原样写 yes/no/true/false，请加引号）"
+        elif expected == "文本" and isinstance(node, yaml.MappingNode) and node.flow_style:
+            hint = "（值以 { 开头会被当成键值对；以 {称呼} 这样的占位符开头时，请给整个值加上引号：'{称呼}，您好'）"
+        elif expected == "文本" and isinstance(node, yaml.SequenceNode) and node.flow_style:
+            hint = "（值以 [ 开头会被当成列表；[ ] 是文字的一部分时，请给整个值加上引号）"
+        return self.error(node, path, f"应为{expected}，实际是{got}{hint or _text_hint(node, expected)}")
 
     # --- conversion by type hint ---------------------------------------------
 
@@ -204,16 +227,21 @@ class Converter:
         if value is INVALID:
             return value
         if value not in choices:
-            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一")
+            meant = [choice for choice in choices if _CHOICE_TITLES.get(choice) == value]
+            hint = f"（{value}请写成 {meant[0]}）" if meant else ""
+            return self.error(node, path, f"“{value}”无效，只能是 {'、'.join(choices)} 之一{hint}")
         return value
 
     def convert_date(self, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_STR_TAG, "tag:yaml.org,2002:timestamp"):
             return self.wrong_type(node, path, "日期（YYYY-MM-DD）")
         try:
-            return datetime.date.fromisoformat(node.value.strip())
+            date = datetime.date.fromisoformat(node.value.strip())
         except ValueError:
             return self.error(node, path, f"日期“{node.value}”无效，应为 YYYY-MM-DD，如 2026-01-31")
+        if date > self.latest_likely_date:
+            self.warn(node, path, f"日期 {date} 在一年多以后，可能是年份写错了：在那之前这个条目不会提醒复核")
+        return date
 
     def convert_list(self, node: yaml.Node, item_hint: Any, path: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
@@ -243,16 +271,21 @@ class Converter:
     def mapping_fields(self, node: yaml.MappingNode, path: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         """The keys of a mapping with their nodes; duplicate and non-text keys reported."""
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        next_record = False  # a second `id:`: the next record, its `- ` forgotten
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
                 self.error(key_node, path, "字段名必须是文本")
                 continue
             key = key_node.value
-            if key in found:
+            if key in found and not next_record:
                 first = self.origin(found[key][0])
-                self.error(key_node, join(path, key), f"字段重复：第 {first.line} 行已经写过 {key}")
-                continue
-            found[key] = (key_node, value_node)
+                message = f"字段重复：第 {first.line} 行已经写过 {key}"
+                if key == "id":  # the fields after it repeat too: one mistake, told once
+                    next_record = True
+                    message += "；如果这是下一个条目，请在 id 前面加上“- ”（每个条目以“- id:”开始）"
+                self.error(key_node, join(path, key), message)
+            if key not in found:
+                found[key] = (key_node, value_node)
         return found
 
     def convert_record(
@@ -281,9 +314,11 @@ class Converter:
                 self.error(at, join(path, name), message)
         values: dict[str, Any] = {}
         ok = True
+        misspelt: set[str] = set()  # fields meant by unknown names: not reported missing as well
         for key, (key_node, value_node) in given.items():
             if key not in known:
                 self.error(key_node, join(path, key), unknown_field_message(key, known))
+                misspelt.update(close_field(key, known))
                 ok = False
                 continue
             value = self.convert(value_node, hints[key], join(path, key))
@@ -291,15 +326,20 @@ class Converter:
                 ok = False
             else:
                 values[key] = value
+                self.check_silent_changes(value_node, join(path, key), known[key])
         for name, spec in known.items():
             if name in given:
                 continue
             if name in inherited:
+                if inherited[name] is INVALID:  # the file's default is wrong, reported once there
+                    ok = False
+                    continue
                 values[name] = inherited[name]
                 if inherited_at and name in inherited_at:
                     self.positions[join(path, name)] = (*inherited_at[name], True)
             elif spec.metadata.get("required"):
-                self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
+                if name not in misspelt:
+                    self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
                 ok = False
         for name, spec in known.items():
             if spec.metadata.get("non_empty") and values.get(name) == []:
@@ -313,6 +353,82 @@ class Converter:
             values["origin"] = Origin(self.name, node.start_mark.line + 1, node.start_mark.column + 1, path)
             values["positions"] = _relative_positions(positions, path)
         return cls(**values)
+
+    # --- what YAML read differently from what was written ---------------------------
+
+    def check_silent_changes(self, node: yaml.Node, path: str, spec: dataclasses.Field) -> None:
+        """Warn about a field's texts that YAML changed: a value cut at ` #`, lines joined,
+        Chinese commas inside [ ]."""
+        role = spec.metadata.get("role")
+        if isinstance(node, yaml.ScalarNode):
+            self.check_text(node, path, role, in_flow_list=False)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                if isinstance(item, yaml.ScalarNode):
+                    self.check_text(item, f"{path}[{index}]", role, in_flow_list=bool(node.flow_style))
+
+    def check_text(self, node: yaml.ScalarNode, path: str, role: model.Role | None, in_flow_list: bool) -> None:
+        if node.tag != _STR_TAG:
+            return
+        if role is not model.Role.META and role is not None:
+            self.check_comment_cut(node, path)
+        self.check_joined_lines(node, path)
+        if in_flow_list and role is not model.Role.SAY:  # a sentence may well have commas
+            self.check_wide_separators(node, path)
+
+    def check_comment_cut(self, node: yaml.ScalarNode, path: str) -> None:
+        end = node.end_mark
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        if node.style in _PLAIN_STYLES and rest[:1].isspace() and rest.lstrip().startswith("#"):
+            dropped = rest.lstrip()[1:].strip()
+            self.warn(
+                node,
+                path,
+                f"“ #”和后面的“{dropped}”被当成了注释，没有读进来；要保留，请给整个值加上引号，"
+                f"如 '{node.value} #{rest.lstrip()[1:]}'；如果确实是注释，请把它单独写一行",
+            )
+
+    def check_joined_lines(self, node: yaml.ScalarNode, path: str) -> None:
+        start, end = node.start_mark.line, node.end_mark.line
+        if node.style == '"' and all(self.lines[n].rstrip().endswith("\\") for n in range(start, end)):
+            return  # every line ends in \: joined on purpose
+        lines = end - start + 1
+        if lines > 1 and node.style in (*_PLAIN_STYLES, "'", '"'):
+            self.warn(
+                node,
+                path,
+                f"值写成了 {lines} 行，读进来时各行被连成了一行；要保留换行，请在冒号后写 | 再换行缩进写内容，"
+                "否则请把它写在一行里",
+            )
+
+    def check_wide_separators(self, node: yaml.ScalarNode, path: str) -> None:
+        separator = _WIDE_SEPARATORS.search(node.value)
+        if node.style in _PLAIN_STYLES and separator:
+            parts = ", ".join(_WIDE_SEPARATORS.split(node.value))
+            self.warn(
+                node,
+                path,
+                f"“{node.value}”里的“{separator.group()}”是全角的，整个被当成了一项；"
+                f"要分成几项，请用半角逗号加空格隔开：[{parts}]",
+            )
+
+
+# `do：确定…` or `do:确定…` read as one text where a field was meant.
+_TEXT_LIKE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*(：|:(?=\S))")
+
+
+def _text_hint(node: yaml.Node, expected: str) -> str:
+    """Why a text came where a list or fields were expected, when its writing shows it."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag != _STR_TAG:
+        return ""
+    field = _TEXT_LIKE_FIELD.match(node.value)
+    if expected.startswith("键值对") and field:
+        name, colon = field.groups()
+        problem = "用了全角冒号“：”" if colon == "：" else "冒号后面少了空格"
+        return f"（“{name}{colon}”{problem}，整行成了一段文字；请写成 {name}: 加内容）"
+    if expected == "列表" and node.value[:1] in "【［":
+        return "（列表要用半角方括号 [ ]，项之间用半角逗号加空格隔开）"
+    return ""
 
 
 def _relative_positions(positions: model.Positions, path: str) -> str:
@@ -346,7 +462,12 @@ def join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def close_field(key: str, known: typing.Iterable[str]) -> list[str]:
+    """The field an unknown name most likely meant (one at most)."""
+    return difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+
+
 def unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    close = close_field(key, known)
     hint = f"（是不是想写 {close[0]}？）" if close else f"（可用字段：{'、'.join(known)}）"
     return f"未知字段 {key}{hint}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from huashu import yaml_errors
 from huashu.errors import LibraryError
 
 # The library folder beside mkdocs.yml unless the site's settings name another.
@@ -28,6 +29,11 @@ PINYIN_FILE = "pinyin.yaml"
 # Files with a shape of their own, read only at the library's root.
 ROOT_FILES = (CATEGORY_FILE, CARDS_FILE, SYNONYMS_FILE, PLACEHOLDERS_FILE, PINYIN_FILE)
 YAML_SUFFIXES = (".yaml", ".yml")
+# Notes for the library's readers may lie beside its files without a warning.
+README_STEM = "readme"
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".numbers", ".et")
+# Files the system puts in folders by itself (Windows' thumbnail cache and folder settings).
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 # A handbook file is a few hundred entries at most; anything far larger is a mistake.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # An entry file nests five levels; libyaml composes recursively in C, where a document
@@ -39,10 +45,12 @@ _BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One library file: its path as shown in messages and its YAML root node."""
+    """One library file: its path as shown in messages, its YAML root node and its text
+    (to see what YAML left out of a value: a comment, line breaks)."""
 
     name: str
     root: yaml.Node
+    text: str = ""
 
 
 class _NodeLoader(yaml.SafeLoader):
@@ -70,7 +78,7 @@ class _NodeLoader(yaml.SafeLoader):
 
 # An `id:` line in a file that could not be parsed: its ids are assumed to exist, so
 # one syntax error does not also show up as "unknown id" in every file that refers to it.
-_ID_LINE_RE = re.compile(r"^[\s-]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+_ID_LINE_RE = re.compile(r"^[\s\-－—–]*id:\s*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
 
 
 @dataclass
@@ -93,7 +101,8 @@ class LibraryFiles:
         if not self.folder.is_dir():
             self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
             return
-        paths = find_library_files(self.folder)
+        paths, unread = find_library_files(self.folder)
+        self.errors.extend(_unread_file_warning(path, display_name(path, self.base)) for path in unread)
         if not any(p.name == CATEGORY_FILE and p.parent == self.folder for p in paths):
             name = display_name(self.folder / CATEGORY_FILE, self.base)
             self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
@@ -108,7 +117,7 @@ class LibraryFiles:
             if source:
                 yield source
             elif file_errors:
-                ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
+                ids = set(_ID_LINE_RE.findall(_best_reading(path.read_bytes())))
                 (self.unreadable_category_ids if path.name == CATEGORY_FILE else self.unreadable_entry_ids).update(ids)
 
 
@@ -122,16 +131,36 @@ def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
     return LibraryFiles(library_dir, base or Path.cwd())
 
 
-def find_library_files(library_dir: Path) -> list[Path]:
-    """Every YAML file under the library folder, in a stable order; hidden folders skipped."""
-    found = [
+def find_library_files(library_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The YAML files under the library folder, and the other files, which are not read
+    (hidden files and folders, README files, the system's and editors' own files aside);
+    each in a stable order."""
+    visible = [
         path
         for path in library_dir.rglob("*")
-        if path.is_file()
-        and path.suffix.lower() in YAML_SUFFIXES
-        and not any(part.startswith(".") for part in path.relative_to(library_dir).parts)
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(library_dir).parts)
     ]
-    return sorted(found, key=lambda p: p.relative_to(library_dir).as_posix())
+    visible.sort(key=lambda p: p.relative_to(library_dir).as_posix())
+    read = [path for path in visible if path.suffix.lower() in YAML_SUFFIXES]
+    unread = [path for path in visible if path.suffix.lower() not in YAML_SUFFIXES and not _expected_beside(path)]
+    return read, unread
+
+
+def _expected_beside(path: Path) -> bool:
+    """A file that belongs in any folder and is not meant to be read: notes, system files, backups."""
+    name = path.name.lower()
+    return name.startswith(README_STEM) or name in SYSTEM_FILES or name.endswith("~")
+
+
+def _unread_file_warning(path: Path, name: str) -> LibraryError:
+    meant = path.with_suffix("")  # 问候.yaml.txt → 问候.yaml
+    if path.suffix.lower() == ".txt" and meant.suffix.lower() in YAML_SUFFIXES:
+        advice = f"文件名多了 .txt（Windows 可能隐藏了扩展名），请改名为 {meant.name}"
+    elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        advice = "话术要写成 .yaml 文件（格式见编辑指南），表格整理完请移出话术库文件夹"
+    else:
+        advice = "只有 .yaml 和 .yml 文件会被读取；如果它是话术，请改名为以 .yaml 结尾，否则请把它移出话术库文件夹"
+    return LibraryError(name, 1, 1, "", f"这个文件不会被读取：{advice}", warning=True)
 
 
 def display_name(path: Path, base: Path) -> str:
@@ -151,6 +180,9 @@ def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryErr
     text, error = _decode_utf8(raw, name)
     if error:
         return None, [error]
+    hidden = yaml_errors.prescan(text, name)
+    if hidden:
+        return None, hidden
     depth_error = _nesting_error(text, name)
     if depth_error:
         return None, [depth_error]
@@ -163,7 +195,7 @@ def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryErr
             return None, errors
     if root is None:
         return None, [LibraryError(name, 1, 1, "", "文件为空，没有任何内容")]
-    return SourceFile(name, root), []
+    return SourceFile(name, root, text), []
 
 
 def _depth_bound(text: str) -> int:
@@ -237,11 +269,11 @@ def _compose_checked(text: str, name: str) -> tuple[yaml.Node | None, list[Libra
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, name)]
+        return None, [_syntax_error(text, exc, name)]
     except yaml.reader.ReaderError as exc:
         return None, [_character_error(text, exc, name)]
-    except yaml.YAMLError as exc:  # errors without a position
-        return None, [LibraryError(name, 1, 1, "", f"YAML 语法错误：{exc}")]
+    except yaml.YAMLError:  # errors without a position
+        return None, [LibraryError(name, 1, 1, "", yaml_errors.FALLBACK)]
     except RecursionError:
         return None, [LibraryError(name, 1, 1, "", "YAML 嵌套层数过深")]
     finally:
@@ -260,25 +292,53 @@ def _character_error(text: str, exc: yaml.reader.ReaderError, name: str) -> Libr
     )
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SAVE_AS_UTF8 = "请另存为 UTF-8：记事本“另存为”时编码选 UTF-8；VS Code 点右下角的编码，选“通过编码保存”→ UTF-8"
+
+
+def _utf16(raw: bytes) -> bool:
+    # UTF-16 without a byte order mark still has a zero byte in every ASCII character (field
+    # names, indentation); a stray zero byte in UTF-8 text is a control character, reported as such.
+    return raw.startswith(_UTF16_BOMS) or raw.count(b"\x00") * 8 > len(raw)
+
+
 def _decode_utf8(raw: bytes, name: str) -> tuple[str, LibraryError | None]:
+    if _utf16(raw):
+        message = f"文件是 UTF-16 编码（记事本里叫“Unicode”），话术库只读 UTF-8；{_SAVE_AS_UTF8}"
+        return "", LibraryError(name, 1, 1, "", message)
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")) + 1
-        return "", LibraryError(name, line, column, "", "文件不是 UTF-8 编码，请用 UTF-8 保存（可能是 GBK/GB2312）")
+        seems = " GBK（GB2312）编码" if _decodes(raw, "gb18030") else "别的编码"
+        message = f"文件不是 UTF-8 编码，看起来是{seems}：话术库只读 UTF-8；{_SAVE_AS_UTF8}"
+        return "", LibraryError(name, line, column, "", message)
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> LibraryError:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _best_reading(raw: bytes) -> str:
+    """The text of a file that could not be read, in the encoding it seems to be in
+    (to find the ids it defines)."""
+    if _utf16(raw):
+        return raw.decode("utf-16" if raw.startswith(_UTF16_BOMS) else "utf-16-le", errors="replace")
+    for encoding in ("utf-8-sig", "gb18030"):
+        if _decodes(raw, encoding):
+            return raw.decode(encoding)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError, name: str) -> LibraryError:
     if "expected a single document" in str(exc):
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return LibraryError(name, line, column, "", "一个文件只能有一个 YAML 文档（请删除多余的 ---）")
-    detail = exc.problem or str(exc)
-    if exc.context:
-        context = exc.context
-        if exc.context_mark and mark and exc.context_mark.line != mark.line:
-            context += f"（第 {exc.context_mark.line + 1} 行第 {exc.context_mark.column + 1} 列）"
-        detail = f"{context}, {detail}"
-    return LibraryError(name, line, column, "", f"YAML 语法错误：{detail}")
+    return yaml_errors.explain(text, exc, name)

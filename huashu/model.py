@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NewType
 
+from huashu.errors import LibraryError
+
 # An entry id: stable, unique across the library and used in URLs.
 EntryId = NewType("EntryId", str)
 # A reference to another entry by its id; checked against the library.
@@ -446,6 +448,8 @@ class Library:
     synonyms: list[Synonym] = field(default_factory=list)
     placeholder_defaults: list[PlaceholderDefault] = field(default_factory=list)
     pinyin_words: list[PinyinWord] = field(default_factory=list)
+    # What validation noticed but did not refuse (huashu.errors.LibraryError with `warning` set).
+    warnings: list[LibraryError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Entry] = {e.id: e for e in self.entries}

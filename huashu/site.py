@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, is_error_template
 
 from huashu import cards, changes, csp, load_library, model, pages, review, search_index, urls
-from huashu.errors import LibraryInvalid
+from huashu.errors import LibraryInvalid, split_warnings
 from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
 from huashu.staging import StagedSite, StagingError
@@ -289,9 +289,11 @@ class Session:
                 raise PluginError("话术库校验失败：\n" + exc.report()) from None
             # Not through MkDocs' logger: under `strict` any warning would fail the build.
             print(_SERVE_ERROR_BANNER + exc.report() + _SERVE_ERROR_HINT, file=sys.stderr, flush=True)
-            config.extra[BUILD_ERRORS_KEY] = [str(e) for e in exc.errors]
+            config.extra[BUILD_ERRORS_KEY] = [str(e) for e in split_warnings(exc.errors)[0]]  # the banner counts them
             handbook = self.last_good
         else:
+            for warning in library.warnings:
+                log.warning(str(warning))  # under --strict, like every warning, it fails the build
             handbook = self.last_good = Handbook(library, changes.recent_changes(settings.library) or [])
         self.build = Build(config, settings, handbook)
         self.build.set_navigation()

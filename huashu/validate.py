@@ -27,7 +27,7 @@ from huashu.convert import (
     record_fields,
     unknown_field_message,
 )
-from huashu.errors import LibraryError, LibraryInvalid
+from huashu.errors import LibraryError, LibraryInvalid, split_warnings
 from huashu.load import CARDS_FILE, CATEGORY_FILE, PINYIN_FILE, PLACEHOLDERS_FILE, SYNONYMS_FILE, LibraryFiles
 from huashu.model import Card, CardFile, Category, CategoryFile, Entry, EntryFile, Library, Synonym, SynonymFile
 
@@ -51,6 +51,8 @@ class _FileConverter(Converter):
             kind = self.convert_choice(kind_node, tuple(model.ENTRY_CLASSES), join(path, "kind"))
             if kind is INVALID:
                 return INVALID
+        if kind is INVALID:  # the file's default kind is wrong: reported once, at defaults
+            return INVALID
         if kind is None:
             return self.error(
                 node,
@@ -79,8 +81,15 @@ class _FileConverter(Converter):
             return []
         hints, _ = record_fields(EntryFile)
         given = self.mapping_fields(root, "")
-        for key, (key_node, _) in given.items():
-            if key not in hints:
+        misspelt: dict[str, yaml.Node] = {}  # entries or defaults under a misspelt name
+        for key, (key_node, value_node) in given.items():
+            if key in hints:
+                continue
+            meant = next((name for name in _MISSPELT_MESSAGES if name not in given and _looks_like(key, name)), None)
+            if meant:
+                misspelt[meant] = value_node
+                self.error(key_node, key, _MISSPELT_MESSAGES[meant].format(key=key))
+            else:
                 self.error(key_node, key, unknown_field_message(key, hints))
         defaults: dict[str, Any] = {}
         defaults_at: dict[str, tuple[int, int]] = {}
@@ -96,16 +105,19 @@ class _FileConverter(Converter):
                 defaults = _usable_defaults(defaults_node, self.name)
             # A default category is checked once, where it is written (entries that inherit it
             # are not reported again).
-            if "category" in defaults and isinstance(defaults_node, yaml.MappingNode):
+            if defaults.get("category", INVALID) is not INVALID and isinstance(defaults_node, yaml.MappingNode):
                 node = _field_node(defaults_node, "category")
                 self.out.category_uses.append(Mention(defaults["category"], self.origin(node), "defaults.category"))
-        if "entries" not in given:
-            self.error(root, "entries", "缺少必填字段 entries（条目列表）")
+        if "defaults" in misspelt:  # its fields were meant for every entry: not reported missing in each
+            defaults = dict.fromkeys(_field_names(misspelt["defaults"], model.FileDefaults), INVALID)
+        if "entries" not in given or not isinstance(given["entries"][1], yaml.SequenceNode):
+            if "entries" in given:
+                self.wrong_type(given["entries"][1], "entries", "列表")
+            elif "entries" not in misspelt:
+                self.error(root, "entries", "缺少必填字段 entries（条目列表）")
+            self.out.unread_entry_ids.update(_ids_within(root))  # they exist, though unread
             return []
         entries_node = given["entries"][1]
-        if not isinstance(entries_node, yaml.SequenceNode):
-            self.wrong_type(entries_node, "entries", "列表")
-            return []
         if not entries_node.value:
             self.error(entries_node, "entries", "列表不能为空")
         entries = [
@@ -125,7 +137,11 @@ class _FileConverter(Converter):
 
 
 def _usable_defaults(node: yaml.Node, name: str) -> dict[str, Any]:
-    """The fields of a broken `defaults:` block that convert on their own (errors already reported)."""
+    """The fields of a broken `defaults:` block that convert on their own (errors already reported).
+
+    A field that is wrong (or whose name is misspelt) is INVALID: entries that would inherit
+    it fail quietly, so the one mistake is reported once, where it was written.
+    """
     if not isinstance(node, yaml.MappingNode):
         return {}
     hints, _ = record_fields(model.FileDefaults)
@@ -134,9 +150,50 @@ def _usable_defaults(node: yaml.Node, name: str) -> dict[str, Any]:
     for key_node, value_node in node.value:
         if key_node.value in hints:
             value = quiet.convert(value_node, hints[key_node.value], "")
-            if value is not INVALID and value is not None:
+            if value is not None:
                 usable[key_node.value] = value
+    for key_node, _ in node.value:
+        meant = next((name for name in hints if _looks_like(key_node.value, name)), None)
+        if key_node.value not in hints and meant:
+            usable.setdefault(meant, INVALID)
     return usable
+
+
+_MISSPELT_MESSAGES = {
+    "entries": "未知字段 {key}：条目列表要写成 entries:，这个文件里的条目都没有读到",
+    "defaults": "未知字段 {key}：默认值要写在 defaults: 下，这里写的默认值都没有用上",
+}
+
+
+def _field_names(node: yaml.Node, cls: type) -> list[str]:
+    """The names in a mapping node that are fields of `cls`."""
+    hints, _ = record_fields(cls)
+    names = [key.value for key, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+    return [name for name in names if name in hints]
+
+
+def _looks_like(written: str, name: str) -> bool:
+    """Whether a field name is a misspelling of `name` (entires, entry for entries)."""
+    return difflib.SequenceMatcher(None, written, name).ratio() >= MISSPELLING_RATIO
+
+
+# Lower than the "did you mean" hints' 0.7: entry (for entries) scores 0.67.
+MISSPELLING_RATIO = 0.6
+
+
+def _ids_within(node: yaml.Node) -> set[str]:
+    """Every `id:` written anywhere under `node`: entries that exist, though they could not be read."""
+    found, stack = set(), [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if key_node.value == "id" and isinstance(value_node, yaml.ScalarNode):
+                    found.add(value_node.value.strip())
+                stack.append(value_node)
+    return found
 
 
 def _note_list_ids(converter: _FileConverter, root: yaml.Node, key: str, into: list[Mention]) -> None:
@@ -179,7 +236,7 @@ def _check_across_files(collector: Collector, library: Library, files: LibraryFi
                 first_seen[mention.value] = mention
     # Ids of entries that failed conversion still count as existing: their own
     # errors are reported, and a second "does not exist" would only mislead.
-    known_entries = {m.value for m in collector.entry_ids} | files.unreadable_entry_ids
+    known_entries = {m.value for m in collector.entry_ids} | files.unreadable_entry_ids | collector.unread_entry_ids
     known_categories = {m.value for m in collector.category_ids} | files.unreadable_category_ids
     if files.no_categories:
         collector.category_uses.clear()  # every use would fail; the missing file is reported once
@@ -220,7 +277,7 @@ def validate_library(files: LibraryFiles) -> Library:
     placeholder_defaults: list[model.PlaceholderDefault] = []
     pinyin_words: list[model.PinyinWord] = []
     for source in files:
-        converter = _FileConverter(source.name, collector)
+        converter = _FileConverter(source.name, collector, source.text)
         name = Path(source.name).name  # root files only: nested ones are refused when loading
         if name == CATEGORY_FILE:
             categories.extend(converter.convert_category_file(source.root))
@@ -248,9 +305,10 @@ def validate_library(files: LibraryFiles) -> Library:
     _check_across_files(collector, library, files)
     _check_placeholder_defaults(collector, placeholder_defaults)
     _check_pinyin_words(collector, pinyin_words)
-    errors = files.errors + collector.errors
+    errors, warnings = split_warnings(files.errors + collector.errors)
     if errors:
-        raise LibraryInvalid(errors)
+        raise LibraryInvalid(errors + warnings)
+    library.warnings = warnings
     return library
 
 

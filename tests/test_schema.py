@@ -29,7 +29,24 @@ BEYOND_SCHEMA = {
     "duplicate-key": "reported by the YAML extension itself, before any schema",
 }
 # Fixtures the YAML parser already refuses, so the editor shows a syntax error.
-NOT_YAML = {"control-character", "multiple-documents", "non-utf8", "python-tag", "yaml-indentation", "yaml-syntax"}
+NOT_YAML = {
+    "control-character",
+    "encodings",
+    "multiple-documents",
+    "non-utf8",
+    "python-tag",
+    "yaml-bad-escape",
+    "yaml-full-width-colon",
+    "yaml-indentation",
+    "yaml-list-indent",
+    "yaml-list-item-dash",
+    "yaml-missing-space",
+    "yaml-syntax",
+    "yaml-tab-indent",
+    "yaml-unclosed-quote",
+    "yaml-value-needs-quotes",
+    "yaml-wide-indent",
+}
 
 
 class EditorLoader(yaml.SafeLoader):

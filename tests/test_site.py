@@ -196,6 +196,20 @@ def test_broken_library_stops_the_build_with_the_same_messages(case: str, tmp_pa
     assert not (project / "site" / "index.html").exists()
 
 
+def test_library_warnings_are_mkdocs_warnings(tmp_path: Path) -> None:
+    """Logged through MkDocs' logger: shown in the build log, and counted by --strict."""
+    from test_validate import assemble_library
+
+    library = assemble_library(tmp_path / "lib", "comment-cut", cases="warnings")
+    project = make_project(tmp_path / "p", library)
+    result = mkdocs_build(project)
+    expected = (FIXTURES / "warnings" / "comment-cut" / "expected.txt").read_text(encoding="utf-8").splitlines()
+    logged = [line.split(" -  huashu: ", 1)[1] for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert logged == expected
+    assert result.returncode == 1
+    assert f"Aborted with {len(expected)} warnings in strict mode" in result.stdout + result.stderr
+
+
 def test_content_is_shown_as_text_not_markup(tmp_path: Path) -> None:
     library = tmp_path / "lib"
     shutil.copytree(FIXTURES / "base_library", library)

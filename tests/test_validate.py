@@ -15,6 +15,7 @@ from huashu.errors import LibraryInvalid
 from huashu.load import MAX_FILE_BYTES
 
 INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
+WARNING_CASES = sorted(p.name for p in (FIXTURES / "warnings").iterdir() if p.is_dir())
 
 
 def error_lines(library: Path, base: Path) -> list[str]:
@@ -63,16 +64,21 @@ def test_bundled_library_is_valid_and_complete() -> None:
     assert used == set(library.category_by_id), "every category has entries"
 
 
-@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax", "unprintable-escapes"])
-def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
-    library = assemble_library(tmp_path, case)
+def validate_case(tmp_path: Path, case: str, cases: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`huashu validate` run on a fixture case, with the messages the case expects."""
+    library = assemble_library(tmp_path, case, cases)
     result = subprocess.run(
         [sys.executable, "-m", "huashu.cli", "validate", str(library.relative_to(tmp_path))],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
-    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return result, (FIXTURES / cases / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("case", ["unknown-field", "non-utf8", "yaml-syntax", "unprintable-escapes"])
+def test_cli_validate_prints_errors_and_exits_1(case: str, tmp_path: Path) -> None:
+    result, expected = validate_case(tmp_path, case, "invalid")
     assert result.returncode == 1
     assert result.stderr.splitlines()[:-1] == expected
     assert "Traceback" not in result.stderr
@@ -89,4 +95,21 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None
 def test_cli_validate_bundled_library() -> None:
     result = subprocess.run([sys.executable, "-m", "huashu.cli", "validate"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("话术库校验通过：")
+    assert result.stdout.startswith("话术库校验通过：")  # and so with no warning printed before it
+    assert "提醒" not in result.stdout
+
+
+@pytest.mark.parametrize("case", WARNING_CASES)
+def test_cli_validate_prints_warnings_and_exits_0(case: str, tmp_path: Path) -> None:
+    result, expected = validate_case(tmp_path, case, "warnings")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:-1] == expected
+    assert result.stdout.splitlines()[-1].endswith(f"另有 {len(expected)} 条提醒（见上），请看看是不是想要的结果。")
+
+
+def test_warnings_are_listed_with_the_errors(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path, "unread-files", cases="warnings")
+    (library / "faq.yaml").write_text("entries: [", encoding="utf-8")
+    with pytest.raises(LibraryInvalid) as caught:
+        load_library(library, base=tmp_path)
+    assert caught.value.report().splitlines()[-1] == "话术库有 1 处错误（另有 6 条提醒），请修改后重试。"
