@@ -9,7 +9,9 @@ objects is the next stage's job (`huashu.convert`, `huashu.validate`).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,23 +103,31 @@ class LibraryFiles:
         if not self.folder.is_dir():
             self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
             return
-        paths, unread = find_library_files(self.folder)
-        self.errors.extend(_unread_file_warning(path, display_name(path, self.base)) for path in unread)
-        if not any(p.name == CATEGORY_FILE and p.parent == self.folder for p in paths):
+        if not (self.folder / CATEGORY_FILE).is_file():
+            # Not a library (or its categories were deleted): every other file would fail on
+            # its categories; and the folder may be anything, even "/", so it is not walked.
             name = display_name(self.folder / CATEGORY_FILE, self.base)
             self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
             self.no_categories = True
+            return
+        paths, unread, refused = find_library_files(self.folder)
+        self.errors.extend(_unread_file_warning(path, display_name(path, self.base)) for path in unread)
+        self.errors.extend(LibraryError(display_name(path, self.base), 1, 1, "", why) for path, why in refused)
         for path in paths:
             name = display_name(path, self.base)
             if path.name in ROOT_FILES and path.parent != self.folder:
                 self.errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
                 continue
-            source, file_errors = load_file(path, name)
+            raw, read_error = read_file(path, name)
+            if read_error:
+                self.errors.append(read_error)
+                continue
+            source, file_errors = parse_file(raw, name)
             self.errors.extend(file_errors)
             if source:
                 yield source
             elif file_errors:
-                ids = set(_ID_LINE_RE.findall(_best_reading(path.read_bytes())))
+                ids = set(_ID_LINE_RE.findall(_best_reading(raw)))
                 (self.unreadable_category_ids if path.name == CATEGORY_FILE else self.unreadable_entry_ids).update(ids)
 
 
@@ -131,19 +141,48 @@ def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
     return LibraryFiles(library_dir, base or Path.cwd())
 
 
-def find_library_files(library_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The YAML files under the library folder, and the other files, which are not read
-    (hidden files and folders, README files, the system's and editors' own files aside);
-    each in a stable order."""
-    visible = [
-        path
-        for path in library_dir.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(library_dir).parts)
-    ]
+def find_library_files(library_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """The YAML files under the library folder; the other files, which are not read (hidden
+    files and folders, README files, the system's and editors' own files aside); and what is
+    refused, with why: links, files that are not plain files, folders that cannot be opened.
+    Each in a stable order.
+
+    Links are refused whatever they point at: a library is published, and a link can put any
+    file of the machine on the site (or hang the build on a device file).
+    """
+    visible: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+
+    def unopenable(error: OSError) -> None:
+        refused.append((Path(error.filename), f"无法打开这个文件夹（{error.strerror}），里面的条目没有读到"))
+
+    for folder, folders, files in os.walk(library_dir, onerror=unopenable):
+        here = Path(folder)
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in [f for f in folders if (here / f).is_symlink()]:
+            folders.remove(name)
+            refused.append((here / name, _link_refusal(here / name)))
+        for name in sorted(f for f in files if not f.startswith(".")):
+            path = here / name
+            kind = path.lstat().st_mode
+            if stat.S_ISLNK(kind):
+                refused.append((path, _link_refusal(path)))
+            elif not stat.S_ISREG(kind):
+                refused.append((path, "不是普通文件（可能是管道或设备），不会读取；请把它移出话术库文件夹"))
+            else:
+                visible.append(path)
     visible.sort(key=lambda p: p.relative_to(library_dir).as_posix())
+    refused.sort(key=lambda item: item[0].as_posix())
     read = [path for path in visible if path.suffix.lower() in YAML_SUFFIXES]
     unread = [path for path in visible if path.suffix.lower() not in YAML_SUFFIXES and not _expected_beside(path)]
-    return read, unread
+    return read, unread, refused
+
+
+def _link_refusal(path: Path) -> str:
+    target = os.readlink(path)
+    return (
+        f"是指向 {target} 的符号链接；话术库不读取链接（链接可能把库外的任何文件发布到网站上），请把文件本身放进话术库"
+    )
 
 
 def _expected_beside(path: Path) -> bool:
@@ -166,17 +205,50 @@ def _unread_file_warning(path: Path, name: str) -> LibraryError:
 def display_name(path: Path, base: Path) -> str:
     """The path an editor would type: relative to `base` when the file lies under it."""
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        # The folder resolved, not the file: a link is named as itself, not as its target.
+        return (path.parent.resolve() / path.name).relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
+def read_file(path: Path, name: str) -> tuple[bytes, LibraryError | None]:
+    """A library file's bytes, or why it cannot be read. The size is checked before
+    reading, and no more than the limit is ever read (a file may grow, or lie about its size)."""
+    try:
+        with open(path, "rb", opener=_open_without_following) as file:
+            size = os.fstat(file.fileno()).st_size
+            raw = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        return b"", LibraryError(name, 1, 1, "", f"无法读取这个文件（{exc.strerror or exc}），请检查文件权限")
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        return b"", _too_large(name, max(size, len(raw)))
+    return raw, None
+
+
+def _open_without_following(path: str, flags: int) -> int:
+    # A link swapped in after the folder was listed is not followed either.
+    return os.open(path, flags | os.O_NOFOLLOW)
+
+
+def _too_large(name: str, size: int) -> LibraryError:
+    limit = MAX_FILE_BYTES // 1024 // 1024
+    return LibraryError(name, 1, 1, "", f"文件过大（{size} 字节，上限 {limit} MB），请拆分成多个文件")
+
+
 def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
     """Read one file into its node tree, or report why it cannot be read."""
-    raw = path.read_bytes()
+    raw, error = read_file(path, name)
+    return (None, [error]) if error else parse_file(raw, name)
+
+
+def parse_file(raw: bytes, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
+    """A file's bytes into its node tree, with every limit a library file has (size, nesting,
+    no aliases, no invisible characters), or what is wrong and where.
+
+    Also for old versions from git history, which are as untrusted as the working tree.
+    """
     if len(raw) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        return None, [LibraryError(name, 1, 1, "", f"文件过大（{len(raw)} 字节，上限 {limit} MB），请拆分成多个文件")]
+        return None, [_too_large(name, len(raw))]
     text, error = _decode_utf8(raw, name)
     if error:
         return None, [error]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,57 @@ def test_warnings_are_listed_with_the_errors(tmp_path: Path) -> None:
     with pytest.raises(LibraryInvalid) as caught:
         load_library(library, base=tmp_path)
     assert caught.value.report().splitlines()[-1] == "话术库有 1 处错误（另有 6 条提醒），请修改后重试。"
+
+
+# --- what lies in the library folder besides plain files (issue 15.10, 15.11) ------------
+
+
+def _outside_file(library: Path) -> None:
+    secret = library.parent / "secret.yaml"
+    secret.write_text("entries: []\n", encoding="utf-8")
+    (library / "linked.yaml").symlink_to(secret)
+
+
+def _device_link(library: Path) -> None:
+    (library / "mem.yaml").symlink_to("/proc/self/mem")
+
+
+def _linked_folder(library: Path) -> None:
+    outside = library.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "more.yaml").write_text("entries: []\n", encoding="utf-8")
+    (library / "more").symlink_to(outside)
+
+
+def _pipe(library: Path) -> None:
+    os.mkfifo(library / "pipe.yaml")
+
+
+def _huge_sparse(library: Path) -> None:
+    with open(library / "huge.yaml", "wb") as file:
+        file.truncate(3 * 1024**3)  # 3 GB that take no disk: must be refused before any reading
+
+
+LINK = "是指向 {target} 的符号链接；话术库不读取链接（链接可能把库外的任何文件发布到网站上），请把文件本身放进话术库"
+FOLDER_CASES = [
+    (_outside_file, "scripts_library/linked.yaml:1:1: " + LINK.format(target="{tmp}/secret.yaml")),
+    (_device_link, "scripts_library/mem.yaml:1:1: " + LINK.format(target="/proc/self/mem")),
+    (_linked_folder, "scripts_library/more:1:1: " + LINK.format(target="{tmp}/elsewhere")),
+    (_pipe, "scripts_library/pipe.yaml:1:1: 不是普通文件（可能是管道或设备），不会读取；请把它移出话术库文件夹"),
+    (
+        _huge_sparse,
+        "scripts_library/huge.yaml:1:1: 文件过大（3221225472 字节，上限 2 MB），请拆分成多个文件",
+    ),
+]
+
+
+@pytest.mark.parametrize(("arrange", "message"), FOLDER_CASES, ids=[f.__name__.strip("_") for f, _ in FOLDER_CASES])
+def test_what_is_not_a_plain_file_is_refused_by_name(tmp_path: Path, arrange, message: str) -> None:
+    library = assemble_library(tmp_path)
+    arrange(library)
+    assert error_lines(library, tmp_path) == [message.format(tmp=tmp_path)]
+
+
+def test_a_folder_that_is_not_a_library_is_not_walked(tmp_path: Path) -> None:
+    """HUASHU_LIBRARY=/ once walked the whole machine and crashed on /proc."""
+    assert error_lines(Path("/"), tmp_path) == ["/categories.yaml:1:1: 缺少分类文件 categories.yaml"]
