@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,14 @@ from typing import Any
 import yaml
 
 from huashu import model
+from huashu.errors import printable
+from huashu.load import MAX_FILE_BYTES, parse_file
 from huashu.model import Role
 
 # How many of the latest commits touching the library the page shows.
 MAX_COMMITS = 30
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FIELD_SEP = "\x1f"
-_RECORD_SEP = "\x1e"
+# A commit's fields, one per line (none can hold a line break), commits separated by NUL (git log -z).
+_LOG_FORMAT = "%H%n%P%n%as%n%an%n%s"
 
 
 # Texts an agent reads or says; a change to fields of other roles leaves the wording as it was.
@@ -71,24 +73,43 @@ class CommitChanges:
     entries: tuple[EntryChange, ...] = field(default=())
 
 
-def _git(repo: Path, *args: str) -> str | None:
+def _git_bytes(repo: Path, *args: str) -> bytes | None:
     try:
-        result = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, encoding="utf-8", check=False
-        )
+        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
     except OSError:  # no git on this machine
         return None
     return result.stdout if result.returncode == 0 else None
 
 
-def _file_entries(repo: Path, revision: str, path: str) -> Entries | None:
+def _git(repo: Path, *args: str) -> str | None:
+    """git's output as text; history may hold any bytes, which never stop the page."""
+    output = _git_bytes(repo, *args)
+    return None if output is None else output.decode("utf-8", errors="replace")
+
+
+# Told about each old version of a file that is left out (too large, not UTF-8, aliases,
+# nested too deep, not entries): history is as untrusted as the working tree.
+SkipNote = Callable[[str], None]
+
+
+def _file_entries(repo: Path, revision: str, path: str, skipped: SkipNote) -> Entries | None:
     """The entries of one file as of `revision`: none if it is absent there, None if it cannot be read."""
-    text = _git(repo, "show", f"{revision}:{path}")
-    if text is None:
+    size = _git(repo, "cat-file", "-s", f"{revision}:{path}")
+    if size is None:
         return {}
+    where = f"{path}（{revision[:7]} 版本）"
+    if int(size) > MAX_FILE_BYTES:
+        skipped(f"最近更新：跳过 {where}：文件过大（{int(size)} 字节）")
+        return None
+    raw = _git_bytes(repo, "show", f"{revision}:{path}") or b""
+    source, errors = parse_file(raw, where)
+    if source is None:
+        skipped(f"最近更新：跳过 {where}：{errors[0].message if errors else '无法读取'}")
+        return None
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader: no tags run code
-    except yaml.YAMLError:
+        # Safe to construct: parse_file refused aliases and deep nesting, and no tag runs code.
+        data = yaml.SafeLoader("").construct_document(source.root)
+    except (yaml.YAMLError, TypeError, ValueError):  # e.g. a list as a key, a date that does not exist
         return None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         return None
@@ -98,15 +119,17 @@ def _file_entries(repo: Path, revision: str, path: str) -> Entries | None:
     for entry in data["entries"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("id"), str)):
             return None  # an entry that cannot be told apart from the others
+        if not all(isinstance(key, str) for key in (*entry, *defaults)):
+            return None  # field names that are not names
         found.setdefault(entry["id"], {**defaults, **entry})
     return found
 
 
-def _last_readable(repo: Path, revision: str, path: str) -> Entries:
+def _last_readable(repo: Path, revision: str, path: str, skipped: SkipNote) -> Entries:
     """The entries of `path` in its latest readable version at or before `revision`."""
     history = _git(repo, "log", "--first-parent", "--format=%H", revision, "--", path) or ""
     for earlier in history.split():
-        entries = _file_entries(repo, earlier, path)
+        entries = _file_entries(repo, earlier, path, skipped)
         if entries is not None:
             return entries
     return {}
@@ -165,8 +188,14 @@ def _field_roles(entry: dict[str, Any]) -> dict[str, Role] | None:
     return roles
 
 
-def recent_changes(library_dir: Path, max_commits: int = MAX_COMMITS) -> list[CommitChanges] | None:
-    """The latest commits that changed entries, newest first; None outside a git checkout."""
+def recent_changes(
+    library_dir: Path, max_commits: int = MAX_COMMITS, on_skip: SkipNote | None = None
+) -> list[CommitChanges] | None:
+    """The latest commits that changed entries, newest first; None outside a git checkout.
+
+    Args:
+        on_skip: Told once about each old version of a file that had to be left out.
+    """
     top = _git(library_dir, "rev-parse", "--show-toplevel")
     if top is None:
         return None
@@ -175,57 +204,70 @@ def recent_changes(library_dir: Path, max_commits: int = MAX_COMMITS) -> list[Co
         library = library_dir.resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:  # e.g. git reports a path in another form than the file system's
         return None
-    log = _git(
-        repo,
-        "log",
-        f"-n{max_commits}",
-        f"--format={_RECORD_SEP}%H{_FIELD_SEP}%P{_FIELD_SEP}%as{_FIELD_SEP}%an{_FIELD_SEP}%s",
-        "--",
-        library,
-    )
+    log = _git(repo, "log", "-z", f"-n{max_commits}", f"--format={_LOG_FORMAT}", "--", library)
     if log is None:
         return None
+    notes: dict[str, None] = {}  # in order, once each
     commits = []
-    for record in log.split(_RECORD_SEP)[1:]:
-        sha, parents, date, author, subject = record.strip("\n").split(_FIELD_SEP)
-        parent = parents.split()[0] if parents else None
+    for record in filter(None, log.split("\0")):
+        commit = _commit(record)
+        if commit is None:
+            continue
+        sha, parent, date, author, subject = commit
         changed = _changed_files(repo, parent, sha, library)
         if changed is None:  # the parent is not in a shallow clone: what changed is unknown
             continue
-        entries = _compare(*_states(repo, parent, sha, changed))
+        entries = _compare(*_states(repo, parent, sha, changed, lambda note: notes.setdefault(note)))
         if entries:
-            commits.append(CommitChanges(sha, datetime.date.fromisoformat(date), author, subject, tuple(entries)))
+            commits.append(CommitChanges(sha, date, author, subject, tuple(entries)))
+    for note in notes:
+        (on_skip or (lambda _: None))(note)
     return commits
 
 
-def _states(repo: Path, parent: str | None, sha: str, paths: list[str]) -> tuple[Entries, Entries]:
+def _commit(record: str) -> tuple[str, str | None, datetime.date, str, str] | None:
+    """A `git log` record's sha, first parent, date, author and subject; None if malformed.
+    Author and subject are shown on the page: control characters in them are made visible."""
+    fields = record.strip("\n").split("\n", 4)
+    if len(fields) != 5:
+        return None
+    sha, parents, date, author, subject = fields
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        return None
+    parent = parents.split()[0] if parents.split() else None
+    return sha, parent, day, printable(author), printable(subject)
+
+
+def _states(repo: Path, parent: str | None, sha: str, paths: list[str], skipped: SkipNote) -> tuple[Entries, Entries]:
     """The entries of `paths` before and after a commit. A file the commit left unreadable is
     left out (its repair will be compared with its last readable version); one its parent had
     unreadable is compared from its last readable version."""
     before: Entries = {}
     after: Entries = {}
     for path in paths:
-        now = _file_entries(repo, sha, path)
+        now = _file_entries(repo, sha, path, skipped)
         if now is None:
             continue
-        previous = _previous_entries(repo, parent, path) if parent else {}
+        previous = _previous_entries(repo, parent, path, skipped) if parent else {}
         for entries, found in ((before, previous), (after, now)):
             for entry_id, entry in found.items():
                 entries.setdefault(entry_id, entry)
     return before, after
 
 
-def _previous_entries(repo: Path, parent: str, path: str) -> Entries:
+def _previous_entries(repo: Path, parent: str, path: str, skipped: SkipNote) -> Entries:
     """The entries of `path` before a commit: in its parent, or in its last readable version."""
-    entries = _file_entries(repo, parent, path)
-    return _last_readable(repo, parent, path) if entries is None else entries
+    entries = _file_entries(repo, parent, path, skipped)
+    return _last_readable(repo, parent, path, skipped) if entries is None else entries
 
 
 def _changed_files(repo: Path, parent: str | None, sha: str, library: str) -> list[str] | None:
     if parent is None:
-        listing = _git(repo, "ls-tree", "-r", "--name-only", sha, "--", library)
+        listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", sha, "--", library)
     else:
-        listing = _git(repo, "diff", "--name-only", "--no-renames", parent, sha, "--", library)
+        listing = _git(repo, "diff", "-z", "--name-only", "--no-renames", parent, sha, "--", library)
     if listing is None:
         return None
-    return sorted(p for p in listing.splitlines() if p.endswith((".yaml", ".yml")))
+    return sorted(p for p in listing.split("\0") if p.endswith((".yaml", ".yml")))

@@ -294,7 +294,9 @@ class Session:
         else:
             for warning in library.warnings:
                 log.warning(str(warning))  # under --strict, like every warning, it fails the build
-            handbook = self.last_good = Handbook(library, changes.recent_changes(settings.library) or [])
+            handbook = self.last_good = Handbook(
+                library, changes.recent_changes(settings.library, on_skip=log.info) or []
+            )
         self.build = Build(config, settings, handbook)
         self.build.set_navigation()
         if self.stage_builds:

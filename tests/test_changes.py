@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,53 @@ def test_recent_changes_tell_what_agents_read(case: str, tmp_path: Path) -> None
 def test_metadata_change_names_fields_as_editors_know_them(tmp_path: Path) -> None:
     change = changes.EntryChange("metadata", "hello", "标准问候语", ("lint_ignore", "owner", "reviewed", "tags"))
     assert change.field_names == ["不做的 lint 检查", "负责人或负责小组", "最近复核日期", "标签"]
+
+
+# --- hostile old versions (issue 15.9): each committed once, then the file restored --------------
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+HOSTILE_VERSIONS: dict[str, tuple[bytes, str]] = {
+    "gbk": ("entries:\n  - id: hello\n    title: 标准问候语\n".encode("gbk"), "不是 UTF-8"),
+    "alias bomb": ((BOMB + "entries: [*j]\n").encode(), "别名"),
+    "deep nesting": (("entries: " + "[" * 100_000 + "]" * 100_000 + "\n").encode(), "嵌套"),
+    "non-string key": (b"entries:\n  - id: hello\n    1: x\n    [a]: y\n", ""),
+    "too large": (b"entries: []\n#" + b"x" * (3 * 1024 * 1024) + b"\n", "文件过大"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_VERSIONS))
+def test_a_hostile_old_version_is_skipped_not_a_crash(case: str, tmp_path: Path) -> None:
+    content, note = HOSTILE_VERSIONS[case]
+    library = assemble_library(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    phrases = library / "phrases.yaml"
+    good = phrases.read_bytes()
+    phrases.write_bytes(content)
+    git(tmp_path, "commit", "-q", "-am", "hostile")
+    phrases.write_bytes(good.replace("很高兴为您服务".encode(), "很高兴为您效劳".encode()))
+    git(tmp_path, "commit", "-q", "-am", "restored")
+    skipped: list[str] = []
+    history = changes.recent_changes(library, on_skip=skipped.append)
+    assert history is not None and [c.subject for c in history] == ["restored", "base"]
+    assert [c.entry_id for c in history[0].entries] == ["hello"]
+    if note:
+        assert len(skipped) == 1 and "phrases.yaml" in skipped[0] and note in skipped[0], skipped
+
+
+def test_control_characters_in_commit_subject_and_author_are_shown_inert(tmp_path: Path) -> None:
+    library = assemble_library(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    phrases = library / "phrases.yaml"
+    phrases.write_text(phrases.read_text(encoding="utf-8").replace("服务", "效劳"), encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Eve\x1b[31m\x1f", "GIT_AUTHOR_EMAIL": "e@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "Eve", "GIT_COMMITTER_EMAIL": "e@example.invalid"}
+    subject = "改\x1e了\x1b[2J问候\u202e"
+    subprocess.run(["git", "-C", str(tmp_path), "commit", "-q", "-am", subject], check=True, env=env)
+    history = changes.recent_changes(library)
+    assert history is not None  # (git itself drops the author's trailing control character)
+    assert (history[0].author, history[0].subject) == ("Eve\\u001b[31m", "改\\u001e了\\u001b[2J问候\\u202e")
