@@ -12,14 +12,21 @@ from test_editor_site import git
 
 from huashu import changes
 
-BROKEN_KINDS = ["{phrase}", "[phrase, faq]", "123", "~"]
 
-
-def test_an_old_version_with_any_kind_is_read_without_error(tmp_path: Path) -> None:
+def committed_library(tmp_path: Path) -> Path:
+    """The base library in a fresh git repository, committed once as "base"."""
     library = assemble_library(tmp_path)
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "add", ".")
     git(tmp_path, "commit", "-q", "-m", "base")
+    return library
+
+
+BROKEN_KINDS = ["{phrase}", "[phrase, faq]", "123", "~"]
+
+
+def test_an_old_version_with_any_kind_is_read_without_error(tmp_path: Path) -> None:
+    library = committed_library(tmp_path)
     phrases = library / "phrases.yaml"
     good = phrases.read_text(encoding="utf-8")
     for kind in BROKEN_KINDS:
@@ -101,10 +108,7 @@ HISTORY_CASES: dict[str, tuple[list[tuple[str, Edits]], list[tuple[str, list[tup
 @pytest.mark.parametrize("case", HISTORY_CASES)
 def test_recent_changes_tell_what_agents_read(case: str, tmp_path: Path) -> None:
     commits, expected = HISTORY_CASES[case]
-    library = assemble_library(tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "base")
+    library = committed_library(tmp_path)
     for subject, edits in commits:
         for name, replacements in edits.items():
             path = library / name
@@ -141,10 +145,7 @@ HOSTILE_VERSIONS: dict[str, tuple[bytes, str]] = {
 @pytest.mark.parametrize("case", list(HOSTILE_VERSIONS))
 def test_a_hostile_old_version_is_skipped_not_a_crash(case: str, tmp_path: Path) -> None:
     content, note = HOSTILE_VERSIONS[case]
-    library = assemble_library(tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "base")
+    library = committed_library(tmp_path)
     phrases = library / "phrases.yaml"
     good = phrases.read_bytes()
     phrases.write_bytes(content)
@@ -160,10 +161,7 @@ def test_a_hostile_old_version_is_skipped_not_a_crash(case: str, tmp_path: Path)
 
 
 def test_control_characters_in_commit_subject_and_author_are_shown_inert(tmp_path: Path) -> None:
-    library = assemble_library(tmp_path)
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "base")
+    library = committed_library(tmp_path)
     phrases = library / "phrases.yaml"
     phrases.write_text(phrases.read_text(encoding="utf-8").replace("服务", "效劳"), encoding="utf-8")
     env = {**os.environ, "GIT_AUTHOR_NAME": "Eve\x1b[31m\x1f", "GIT_AUTHOR_EMAIL": "e@example.invalid"}
