@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from huashu import load_library, review
 from huashu.errors import LibraryInvalid
+from huashu.filewrite import WriteError
 from huashu.lint import lint_library
 from huashu.load import CATEGORY_FILE, DEFAULT_LIBRARY
 from huashu.mark_reviewed import ReviewedError, mark_reviewed
@@ -308,7 +309,7 @@ def run_new(args: argparse.Namespace) -> int:
             owner=args.owner,
             entry_id=args.entry_id,
         )
-    except NewEntryError as exc:
+    except (NewEntryError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(describe(added, Path.cwd()))
@@ -319,7 +320,7 @@ def run_reviewed(args: argparse.Namespace) -> int:
     on = args.date or review.today()
     try:
         marked = mark_reviewed(args.library or default_library(), args.ids, on)
-    except ReviewedError as exc:
+    except (ReviewedError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(describe_reviewed(marked, on, Path.cwd()))
@@ -338,7 +339,7 @@ def run_import(args: argparse.Namespace) -> int:
             columns=parse_column_options(args.columns),
             check=args.check,
         )
-    except (ImportUsageError, SheetUnreadable) as exc:
+    except (ImportUsageError, SheetUnreadable, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     print(report(result, args.check, Path.cwd()))
@@ -353,12 +354,8 @@ def run_export(file: Path, library: Path) -> int:
         return 1
     try:
         counts = export(loaded, file)
-    except ExportError as exc:
+    except (ExportError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        reason = {FileNotFoundError: "文件夹不存在", PermissionError: "没有写入权限"}.get(type(exc), exc.strerror)
-        print(f"{file}：无法写入（{reason}），请换一个位置", file=sys.stderr)
         return 2
     print(f"已导出 {file}：" + "，".join(f"{kind} {n} 条" for kind, n in counts.items()) + "。")
     return 0

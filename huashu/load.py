@@ -88,12 +88,15 @@ class LibraryFiles:
     unreadable_entry_ids: set[str] = field(default_factory=set)
     unreadable_category_ids: set[str] = field(default_factory=set)
     no_categories: bool = False
+    # Files read from these bytes instead of the disk (new files too): the library as a
+    # command would leave it, checked before anything is written. Keys are resolved paths.
+    pending: dict[Path, bytes] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[SourceFile]:
         if not self.folder.is_dir():
             self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
             return
-        paths = find_library_files(self.folder)
+        paths = self._paths()
         if not any(p.name == CATEGORY_FILE and p.parent == self.folder for p in paths):
             name = display_name(self.folder / CATEGORY_FILE, self.base)
             self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
@@ -103,23 +106,34 @@ class LibraryFiles:
             if path.name in ROOT_FILES and path.parent != self.folder:
                 self.errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
                 continue
-            source, file_errors = load_file(path, name)
+            raw = self.pending[path.resolve()] if path.resolve() in self.pending else path.read_bytes()
+            source, file_errors = load_file(raw, name)
             self.errors.extend(file_errors)
             if source:
                 yield source
             elif file_errors:
-                ids = set(_ID_LINE_RE.findall(path.read_bytes().decode("utf-8", errors="replace")))
+                ids = set(_ID_LINE_RE.findall(raw.decode("utf-8", errors="replace")))
                 (self.unreadable_category_ids if path.name == CATEGORY_FILE else self.unreadable_entry_ids).update(ids)
 
+    def _paths(self) -> list[Path]:
+        found = find_library_files(self.folder)
+        on_disk = {path.resolve() for path in found}
+        new = [self.folder / p.relative_to(self.folder.resolve()) for p in self.pending if p not in on_disk]
+        return sorted(found + new, key=lambda p: p.relative_to(self.folder).as_posix())
 
-def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
+
+def read_library(library_dir: Path, base: Path | None = None, pending: dict[Path, bytes] | None = None) -> LibraryFiles:
     """The library folder's files, to be read by iterating (see LibraryFiles).
 
     Args:
         library_dir: The `scripts_library/` folder.
         base: Folder that file names in messages are relative to (default: the current one).
+        pending: Files to read from these bytes instead of the disk (the changes a command
+            is about to write), by path.
     """
-    return LibraryFiles(library_dir, base or Path.cwd())
+    return LibraryFiles(
+        library_dir, base or Path.cwd(), pending={p.resolve(): raw for p, raw in (pending or {}).items()}
+    )
 
 
 def find_library_files(library_dir: Path) -> list[Path]:
@@ -142,9 +156,8 @@ def display_name(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
-    """Read one file into its node tree, or report why it cannot be read."""
-    raw = path.read_bytes()
+def load_file(raw: bytes, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
+    """One file's bytes as its node tree, or why they cannot be read."""
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // 1024 // 1024
         return None, [LibraryError(name, 1, 1, "", f"文件过大（{len(raw)} 字节，上限 {limit} MB），请拆分成多个文件")]
