@@ -20,8 +20,6 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from huashu.load import display_name
-
 _TEMP_SUFFIX = ".huashu-tmp"
 # Why a write failed and what the editor can do about it, by errno; else the system's words.
 _DISK_FULL = ("磁盘空间已满", "请腾出磁盘空间后重试")
@@ -70,39 +68,51 @@ def write_files(contents: dict[Path, bytes], base: Path, within: Path | None = N
 
 def check_writable(path: Path, base: Path, within: Path | None = None) -> None:
     """Refuse, with the editor's fix, a path that goes through a symlink or cannot be written."""
-    name = display_name(path, base)
+    name = _shown(path, base)
     if within is not None:
-        link = _symlink_on_the_way(path, within)
-        if link is not None:
-            raise WriteError(
-                f"{name}：{display_name(link, base)} 是符号链接（指向 {os.readlink(link)}），huashu 不通过符号链接写文件，"
-                "没有写入。请直接编辑它指向的文件，或把链接换成普通文件"
-            )
+        _refuse_links(path, within, base)
     elif path.is_symlink():
         raise WriteError(f"{name}：是符号链接（指向 {os.readlink(path)}），没有写入；请直接写到它指向的位置")
     if path.exists() and not _may_write(path):
         raise WriteError(f"{name}：文件是只读的，没有写入。确实要修改请先允许写入（chmod u+w {name}）再重试")
     folder = _existing_folder(path)
     if not _may_write(folder):
-        shown = display_name(folder, base)
+        shown = _shown(folder, base)
         raise WriteError(
             f"{name}：文件夹 {shown} 是只读的，没有写入。确实要修改请先允许写入（chmod u+w {shown}）再重试"
         )
 
 
-def _symlink_on_the_way(path: Path, within: Path) -> Path | None:
-    """The first symlink from the library folder down to `path` (the folder itself may be one);
-    a path outside the library counts as its own link."""
+def _refuse_links(path: Path, within: Path, base: Path) -> None:
+    """Refuse a path with a symlink below the library folder (the folder itself may be one),
+    or outside it: where the library's files are found through a symlink, the loader names
+    the link's target."""
+    name = _shown(path, base)
     target = Path(os.path.abspath(path))
-    for root in (Path(os.path.abspath(within)), within.resolve()):
-        if target.is_relative_to(root):
-            step = root
-            for part in target.relative_to(root).parts:
-                step = step / part
-                if step.is_symlink():
-                    return step
-            return None
-    return path
+    root = next((r for r in (Path(os.path.abspath(within)), within.resolve()) if target.is_relative_to(r)), None)
+    if root is None:
+        raise WriteError(
+            f"{name}：不在话术库文件夹 {_shown(within, base)} 里（话术库里有指向它的符号链接），"
+            "huashu 不通过符号链接写文件，没有写入。请直接编辑这个文件，或把链接换成普通文件"
+        )
+    step = root
+    for part in target.relative_to(root).parts:
+        step = step / part
+        if step.is_symlink():
+            raise WriteError(
+                f"{name}：{_shown(step, base)} 是符号链接（指向 {os.readlink(step)}），"
+                "huashu 不通过符号链接写文件，没有写入。请直接编辑它指向的文件，或把链接换成普通文件"
+            )
+
+
+def _shown(path: Path, base: Path) -> str:
+    """The path as given, relative to `base` when under it (a symlink is not followed: it is the subject)."""
+    absolute = Path(os.path.abspath(path))
+    return (
+        absolute.relative_to(os.path.abspath(base)).as_posix()
+        if absolute.is_relative_to(os.path.abspath(base))
+        else path.as_posix()
+    )
 
 
 def _may_write(path: Path) -> bool:
@@ -167,5 +177,5 @@ def _sync_folder(folder: Path) -> None:
 def _failure(exc: OSError, path: Path, base: Path, within: Path | None) -> str:
     reason, fix = _REASONS.get(exc.errno or 0, (exc.strerror or str(exc), "请解决后重试"))
     if within is None:  # an export: the file is new, nothing to keep
-        return f"{display_name(path, base)}：无法写入（{reason}），请换一个位置"
-    return f"{display_name(path, base)}：无法写入（{reason}），话术库的文件都保持原样，没有改动；{fix}"
+        return f"{_shown(path, base)}：无法写入（{reason}），请换一个位置"
+    return f"{_shown(path, base)}：无法写入（{reason}），话术库的文件都保持原样，没有改动；{fix}"

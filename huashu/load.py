@@ -118,7 +118,8 @@ class LibraryFiles:
     def _paths(self) -> list[Path]:
         found = find_library_files(self.folder)
         on_disk = {path.resolve() for path in found}
-        new = [self.folder / p.relative_to(self.folder.resolve()) for p in self.pending if p not in on_disk]
+        root = self.folder.resolve()
+        new = [self.folder / p.relative_to(root) for p in self.pending if p not in on_disk and p.is_relative_to(root)]
         return sorted(found + new, key=lambda p: p.relative_to(self.folder).as_posix())
 
 

@@ -27,7 +27,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from huashu import load_library, model, review, urls
 from huashu.append import appended, new_file_text, parsed
 from huashu.errors import LibraryInvalid
-from huashu.filewrite import write_files
+from huashu.filewrite import check_writable, write_files
 from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
 from huashu.model import Category, Library
@@ -439,6 +439,7 @@ class _Plan:
     def _edit(self, path: Path, key: str) -> _FileEdit:
         if path not in self.files:
             if path not in self.trees:
+                check_writable(path, self.base, self.library_dir)  # refused before any planning uses it
                 original = path.read_bytes() if path.exists() else None
                 data = parsed(original) if original is not None else {}
                 self.trees[path] = _FileEdit(
