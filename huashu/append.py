@@ -6,6 +6,9 @@ the items already there, and inserted after the last one's last line with the li
 ending found there. The result is read back: when the file's own content would read
 differently, or the new items would not read as given, nothing is returned and the
 editor is told to add them by hand.
+
+`huashu reviewed` edits in place with the same readers (`composed`, `spot_after`,
+`reads_as`): every command that changes an editor's file changes only its own span.
 """
 
 from __future__ import annotations

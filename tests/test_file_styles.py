@@ -131,3 +131,18 @@ def test_appending_to_every_bundled_file_keeps_every_byte() -> None:
         assert spliced(before, after)[0] == b"", path
         assert parsed(after)["entries"] == [*data["entries"], {**entry}], path
         assert "appended-entry" in after.decode("utf-8").splitlines()[lines[0] - 1], path
+
+
+def test_a_list_written_in_one_line_is_refused_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = assemble_library(tmp_path)
+    flow = "defaults: {kind: phrase, category: greetings, owner: 培训组, reviewed: 2026-10-01}\nentries: [{id: hello, title: 标准问候语, text: 您好！}]\n"
+    (library / "phrases.yaml").write_text(flow, encoding="utf-8")
+    args, _ = new_phrase(tmp_path)
+    assert run(tmp_path, monkeypatch, capsys, *args) == (
+        1,
+        "scripts_library/phrases.yaml:2:10: entries: 写成了 [ … ] 形式，无法自动追加，没有写入。"
+        "请改成每项一个“- ”开头的写法，或手动添加\n",
+    )
+    assert (library / "phrases.yaml").read_text(encoding="utf-8") == flow
