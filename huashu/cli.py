@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from huashu import load_library, review
 from huashu.errors import LibraryInvalid
+from huashu.filewrite import WriteError
 from huashu.lint import lint_library
 from huashu.load import CATEGORY_FILE, DEFAULT_LIBRARY
 from huashu.mark_reviewed import ReviewedError, mark_reviewed
@@ -166,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         "把现有的话术表导入话术库：每一行成为一个条目，追加到对应分类的文件末尾（文件原有内容一字不改）。\n"
         "表头可以是中文或英文（分类、标题、话术、使用场景、标签、渠道、类型、负责人、复核日期、id 等）；\n"
         "分类按 id 或名称对应，没有的分类会新建。已有的条目不会被覆盖；有问题的行跳过并列出行号和原因。\n"
-        "退出码：0 全部导入；1 有行被跳过或与已有条目不同（其余行照常写入）；2 文件无法读取或参数有误。",
+        "退出码：0 全部导入；1 有行被跳过或与已有条目不同（其余行照常写入）；2 文件无法读取、参数有误或无法写入。",
     )
     sheet_import.add_argument("file", type=Path, metavar="文件", help="话术表：.xlsx 或 .csv（UTF-8 或 GBK 编码）")
     sheet_import.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认：全部工作表）")
@@ -311,7 +312,7 @@ def run_new(args: argparse.Namespace) -> int:
             owner=args.owner,
             entry_id=args.entry_id,
         )
-    except NewEntryError as exc:
+    except (NewEntryError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(describe(added, Path.cwd()))
@@ -322,7 +323,7 @@ def run_reviewed(args: argparse.Namespace) -> int:
     on = args.date or review.today()
     try:
         marked = mark_reviewed(args.library or default_library(), args.ids, on)
-    except ReviewedError as exc:
+    except (ReviewedError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(describe_reviewed(marked, on, Path.cwd()))
@@ -341,7 +342,7 @@ def run_import(args: argparse.Namespace) -> int:
             columns=parse_column_options(args.columns),
             check=args.check,
         )
-    except (ImportUsageError, SheetUnreadable) as exc:
+    except (ImportUsageError, SheetUnreadable, WriteError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     print(report(result, args.check, Path.cwd()))
@@ -356,12 +357,8 @@ def run_export(file: Path, library: Path) -> int:
         return 1
     try:
         counts = export(loaded, file)
-    except ExportError as exc:
+    except (ExportError, WriteError) as exc:
         print(str(exc), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        reason = {FileNotFoundError: "文件夹不存在", PermissionError: "没有写入权限"}.get(type(exc), exc.strerror)
-        print(f"{file}：无法写入（{reason}），请换一个位置", file=sys.stderr)
         return 2
     print(f"已导出 {file}：" + "，".join(f"{kind} {n} 条" for kind, n in counts.items()) + "。")
     return 0

@@ -98,30 +98,49 @@ class LibraryFiles:
     unreadable_entry_ids: set[str] = field(default_factory=set)
     unreadable_category_ids: set[str] = field(default_factory=set)
     no_categories: bool = False
+    # Some file could not be read at all (a link, a device, a folder that would not open): its
+    # ids are unknown, so a reference that finds nothing may well be to one of them.
+    ids_unknown: bool = False
+    # Entry ids written in files that are not read (问候.yaml.txt) → that file's name.
+    ids_in_unread_files: dict[str, str] = field(default_factory=dict)
+    # Files read from these bytes instead of the disk (new files too): the library as a
+    # command would leave it, checked before anything is written. Keys are resolved paths.
+    pending: dict[Path, bytes] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[SourceFile]:
         if not self.folder.is_dir():
             self.errors.append(LibraryError(display_name(self.folder, self.base), 1, 1, "", "话术库文件夹不存在"))
             return
-        if not (self.folder / CATEGORY_FILE).is_file():
+        if not (self.folder / CATEGORY_FILE).is_file() and (self.folder / CATEGORY_FILE).resolve() not in self.pending:
             # Not a library (or its categories were deleted): every other file would fail on
             # its categories; and the folder may be anything, even "/", so it is not walked.
             name = display_name(self.folder / CATEGORY_FILE, self.base)
             self.errors.append(LibraryError(name, 1, 1, "", "缺少分类文件 categories.yaml"))
             self.no_categories = True
             return
-        paths, unread, refused = find_library_files(self.folder)
+        paths, unread, refused = self._files()
         self.errors.extend(_unread_file_warning(path, display_name(path, self.base)) for path in unread)
         self.errors.extend(LibraryError(display_name(path, self.base), 1, 1, "", why) for path, why in refused)
+        self.ids_unknown = bool(refused)
+        for path in (p for p in unread if ".yaml" in p.name.lower() or ".yml" in p.name.lower()):
+            # 问候.yaml.txt, 问候.yaml.bak: references to its entries say where they are.
+            name = display_name(path, self.base)
+            raw, read_error = read_file(path, name)
+            if not read_error:
+                self.ids_in_unread_files.update(dict.fromkeys(_ID_LINE_RE.findall(_best_reading(raw)), name))
         for path in paths:
             name = display_name(path, self.base)
             if path.name in ROOT_FILES and path.parent != self.folder:
                 self.errors.append(LibraryError(name, 1, 1, "", f"{path.name} 只能放在话术库根目录"))
                 continue
-            raw, read_error = read_file(path, name)
-            if read_error:
-                self.errors.append(read_error)
-                continue
+            if path.resolve() in self.pending:
+                raw = self.pending[path.resolve()]
+            else:
+                raw, read_error = read_file(path, name)
+                if read_error:
+                    self.errors.append(read_error)
+                    self.ids_unknown = True
+                    continue
             source, file_errors = parse_file(raw, name)
             self.errors.extend(file_errors)
             if source:
@@ -130,15 +149,27 @@ class LibraryFiles:
                 ids = set(_ID_LINE_RE.findall(_best_reading(raw)))
                 (self.unreadable_category_ids if path.name == CATEGORY_FILE else self.unreadable_entry_ids).update(ids)
 
+    def _files(self) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+        """find_library_files, with the new files a command is about to write among those read."""
+        read, unread, refused = find_library_files(self.folder)
+        on_disk = {path.resolve() for path in read}
+        root = self.folder.resolve()
+        new = [self.folder / p.relative_to(root) for p in self.pending if p not in on_disk and p.is_relative_to(root)]
+        return sorted(read + new, key=lambda p: p.relative_to(self.folder).as_posix()), unread, refused
 
-def read_library(library_dir: Path, base: Path | None = None) -> LibraryFiles:
+
+def read_library(library_dir: Path, base: Path | None = None, pending: dict[Path, bytes] | None = None) -> LibraryFiles:
     """The library folder's files, to be read by iterating (see LibraryFiles).
 
     Args:
         library_dir: The `scripts_library/` folder.
         base: Folder that file names in messages are relative to (default: the current one).
+        pending: Files to read from these bytes instead of the disk (the changes a command
+            is about to write), by path.
     """
-    return LibraryFiles(library_dir, base or Path.cwd())
+    return LibraryFiles(
+        library_dir, base or Path.cwd(), pending={p.resolve(): raw for p, raw in (pending or {}).items()}
+    )
 
 
 def find_library_files(library_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:

@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from huashu import load_library
-from huashu.errors import LibraryInvalid
-from huashu.load import display_name
-from huashu.model import Entry, unpack_positions
-from huashu.new_entry import library_to_edit
+import yaml
 
-_DATE = re.compile(r"""(["']?)\d{4}-\d{1,2}-\d{1,2}\1""")
+from huashu.append import composed, decoded, encoded, parsed, reads_as, spot_after, value_of
+from huashu.filewrite import check_writable
+from huashu.load import display_name
+from huashu.model import Entry
+from huashu.new_entry import checked_and_written, library_to_edit
+
+_ENTRY_INDEX = re.compile(r"^entries\[(\d+)\]$")
 
 
 class ReviewedError(Exception):
@@ -47,22 +49,14 @@ def mark_reviewed(library_dir: Path, ids: list[str], on: datetime.date, base: Pa
         entry = library.by_id[entry_id]
         assert entry.origin is not None
         edits.setdefault(entry.origin.file, []).append(entry)
-    originals: dict[Path, bytes] = {}
+    changes: dict[Path, bytes] = {}
     marked: list[Marked] = []
     for file, entries in edits.items():
         path = base / file
-        originals[path] = path.read_bytes()
-        lines = originals[path].decode("utf-8").splitlines(keepends=True)
-        # From the bottom up, so an inserted line does not move the entries still to edit.
-        for entry in sorted(entries, key=lambda e: e.origin.line if e.origin else 0, reverse=True):
-            marked.append(_mark(entry, lines, on))
-        path.write_bytes("".join(lines).encode("utf-8"))
-    try:
-        load_library(library_dir, base=base)
-    except LibraryInvalid as exc:  # pragma: no cover - a bug in this module, never the editor's fault
-        for path, original in originals.items():
-            path.write_bytes(original)
-        raise ReviewedError("写入后的话术库没有通过校验，文件已恢复原样：\n" + exc.report()) from None
+        check_writable(path, base, library_dir)
+        changes[path], lines, inherited = _dated(path.read_bytes(), entries, on, file)
+        marked += [Marked(e.id, file, lines[e.id], e.id in inherited, e.reviewed == on) for e in entries]
+    checked_and_written(library_dir, base, changes, ReviewedError)
     order = {entry_id: i for i, entry_id in enumerate(dict.fromkeys(ids))}
     return sorted(marked, key=lambda m: order[m.entry_id])
 
@@ -73,54 +67,73 @@ def _unknown_message(entry_id: str, known: list[str]) -> str:
     return f"条目 id “{entry_id}”不存在{hint}"
 
 
-def _mark(entry: Entry, lines: list[str], on: datetime.date) -> Marked:
-    assert entry.origin is not None
-    found = unpack_positions(entry.positions).get("reviewed")
-    file = entry.origin.file
-    if entry.reviewed == on:
-        line = found[0] if found and not found[2] else entry.origin.line
-        return Marked(entry.id, file, line, inserted=False, unchanged=True)
-    if found and not found[2]:
-        line, column, _ = found
-        lines[line - 1] = _replace_date(lines[line - 1], column - 1, on, file, line)
-        return Marked(entry.id, file, line, inserted=False)
-    after = _last_line_of(entry, lines)
-    indent = " " * (entry.origin.column - 1)
-    ending = "\r\n" if lines[after - 1].endswith("\r\n") else "\n"
-    if not lines[after - 1].endswith(("\n", "\r")):
-        lines[after - 1] += ending
-    lines.insert(after, f"{indent}reviewed: {on.isoformat()}{ending}")
-    return Marked(entry.id, file, after + 1, inserted=True)
+def _dated(
+    original: bytes, entries: list[Entry], on: datetime.date, file: str
+) -> tuple[bytes, dict[str, int], set[str]]:
+    """The file with each entry's review date `on`, the line of each entry's date, and the
+    entries that inherited theirs (they got a `reviewed:` of their own).
 
-
-def _replace_date(line: str, column: int, on: datetime.date, file: str, number: int) -> str:
-    match = _DATE.match(line, column)
-    if match is None:
-        raise ReviewedError(f"{file}:{number}:{column + 1}: reviewed: 这里的日期写法无法自动修改，请手动改成 {on}")
-    quote = match.group(1)
-    return line[: match.start()] + f"{quote}{on.isoformat()}{quote}" + line[match.end() :]
-
-
-def _last_line_of(entry: Entry, lines: list[str]) -> int:
-    """The entry's last line with content (1-based): before the next line indented less than its keys."""
-    assert entry.origin is not None
-    start, key_column = entry.origin.line, entry.origin.column - 1
-    if lines[start - 1][key_column:].lstrip().startswith("{"):
+    An entry's own `reviewed:` value is replaced where it stands; an entry that inherits
+    the date gets a line of its own after its last line. Every other byte is kept.
+    """
+    text, bom = decoded(original)
+    nodes = value_of(composed(text), "entries")
+    assert isinstance(nodes, yaml.SequenceNode)
+    to_date = [entry for entry in entries if entry.reviewed != on]
+    inherited: set[str] = {e.id for e in to_date if value_of(_mapping(nodes.value[_index(e)]), "reviewed") is None}
+    edits = [_edit(text, _mapping(nodes.value[_index(entry)]), entry, on) for entry in to_date]
+    # From the end of the file up, so an edit does not move the places still to edit.
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    expected = parsed(original)
+    for entry in entries:
+        fields = expected["entries"][_index(entry)]
+        # A quoted date reads as text, and stays quoted.
+        fields["reviewed"] = on.isoformat() if isinstance(fields.get("reviewed"), str) else on
+    if not reads_as(text, expected):
         raise ReviewedError(
-            f"{entry.origin}: {entry.origin.path}: 这个条目写在一行里（{{…}}），无法自动添加 reviewed，请手动添加"
+            f"{file}：这个文件的写法无法安全地自动修改复核日期（改后其他内容会被读成别的意思），"
+            f"没有写入。请手动把 {'、'.join(e.id for e in entries)} 的 reviewed 改成 {on}"
         )
-    last = start
-    for number in range(start + 1, len(lines) + 1):
-        text = lines[number - 1]
-        stripped = text.strip()
-        if not stripped:
-            continue
-        indent = len(text) - len(text.lstrip(" "))
-        if indent < key_column:
-            break
-        if not stripped.startswith("#"):
-            last = number
-    return last
+    nodes = value_of(composed(text), "entries")
+    assert isinstance(nodes, yaml.SequenceNode)
+    lines: dict[str, int] = {entry.id: _date_line(_mapping(nodes.value[_index(entry)])) for entry in entries}
+    return encoded(text, bom), lines, inherited
+
+
+def _index(entry: Entry) -> int:
+    assert entry.origin is not None
+    found = _ENTRY_INDEX.match(entry.origin.path)
+    assert found is not None, entry.origin.path
+    return int(found.group(1))
+
+
+def _mapping(node: yaml.Node) -> yaml.MappingNode:
+    assert isinstance(node, yaml.MappingNode), "entries validated as mappings"
+    return node
+
+
+def _edit(text: str, node: yaml.MappingNode, entry: Entry, on: datetime.date) -> tuple[int, int, str]:
+    """(start, end, new text): the span of the file that records `on` for this entry."""
+    assert entry.origin is not None
+    date = value_of(node, "reviewed")
+    if date is not None:
+        if not isinstance(date, yaml.ScalarNode) or date.style not in (None, "", "'", '"'):
+            where = f"{entry.origin.file}:{date.start_mark.line + 1}:{date.start_mark.column + 1}"
+            raise ReviewedError(f"{where}: {entry.origin.path}.reviewed: 这里的日期写法无法自动修改，请手动改成 {on}")
+        quote = date.style or ""
+        return date.start_mark.index, date.end_mark.index, f"{quote}{on.isoformat()}{quote}"
+    if node.flow_style:  # {id: …, title: …}: the date goes before the closing brace
+        end = node.end_mark.index - 1
+        return end, end, f", reviewed: {on.isoformat()}"
+    spot = spot_after(text, node)
+    line = " " * node.start_mark.column + f"reviewed: {on.isoformat()}"
+    return spot.index, spot.index, spot.lines([line])
+
+
+def _date_line(node: yaml.MappingNode) -> int:
+    date = value_of(node, "reviewed")
+    return (date or node).start_mark.line + 1
 
 
 def describe(marked: list[Marked], on: datetime.date, base: Path) -> str:

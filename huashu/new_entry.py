@@ -1,29 +1,28 @@
 """`huashu new`: add a correctly shaped entry to the right file, keeping the file as written.
 
-The file is edited with ruamel.yaml's round-trip mode, so comments, quoting,
-flow lists and blank lines stay byte for byte; only the new entry is added.
+The new entry's text is appended after the file's last entry (`huashu.append`), so
+every existing byte stays; the changed library is validated before the file is
+replaced (`huashu.filewrite`), so an error or a full disk leaves it as it was.
 Fields the editor must still write hold lint's "待填写" mark, so `huashu lint`
 keeps reminding until they are filled.
 """
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime
-import io
 import typing
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from huashu import load_library, model, review
+from huashu.append import appended, new_file_text, parsed
 from huashu.errors import LibraryInvalid
+from huashu.filewrite import check_writable, write_files
 from huashu.ids import readable_id
 from huashu.load import display_name
 from huashu.model import Category, Library
@@ -99,18 +98,6 @@ def entry_map(values: dict[str, Any], defaults: dict) -> CommentedMap:
     return entry
 
 
-def round_trip_yaml(text: str) -> tuple[YAML, Any]:
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    yaml = YAML()  # round-trip mode
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line
-    yaml.indent(mapping=2, sequence=indent or 4, offset=block_seq_indent or 2)
-    # One value given to several entries (a date) must be written out each time: the
-    # library refuses YAML aliases.
-    yaml.representer.ignore_aliases = lambda _data: True
-    return yaml, yaml.load(text)
-
-
 def owner_for(library: Library, category_id: str, given: str | None) -> str:
     if given:
         return given
@@ -156,45 +143,41 @@ def add_entry(
     entry_id = entry_id or readable_id(title, library.by_id, category_id)
     owner = owner_for(library, category_id, owner)
     path = target_file(library, library_dir, base, category, kind)
-    created = not path.exists()
-    original = None if created else path.read_bytes()
-    yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
-    if created:
-        data = new_file(kind, category, owner, today)
-    defaults = dict(data.get("defaults") or {})
+    check_writable(path, base, library_dir)
+    original = path.read_bytes() if path.exists() else None
+    defaults = dict(parsed(original).get("defaults") or {}) if original is not None else {}
     values = {"id": entry_id, "kind": kind, "title": title, "category": category_id, **_kind_fields(kind)}
-    data["entries"].append(entry_map({**values, "owner": owner, "reviewed": today}, defaults))
-    out = io.StringIO()
-    yaml.dump(data, out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(like_original(out.getvalue(), original))
+    entry = entry_map({**values, "owner": owner, "reviewed": today}, defaults)
+    if original is None:
+        data, lines = new_file_text(new_file(kind, category, owner, today, entries=[entry]), "entries")
+    else:
+        data, lines = appended(original, "entries", [entry], display_name(path, base))
+    checked_and_written(library_dir, base, {path: data}, NewEntryError)
+    return AddedEntry(entry_id, path, lines[0], original is None)
+
+
+def checked_and_written(library_dir: Path, base: Path, changes: dict[Path, bytes], refuse: type[Exception]) -> None:
+    """Write the changed files if the library they make validates; `refuse` says why not."""
     try:
-        load_library(library_dir, base=base)
-    except LibraryInvalid as exc:  # pragma: no cover - a bug in this module, never the editor's fault
-        if original is None:
-            path.unlink()
-        else:
-            path.write_bytes(original)
-        raise NewEntryError("新条目没有通过校验，文件已恢复原样：\n" + exc.report()) from None
-    line = next(i for i, row in enumerate(out.getvalue().splitlines(), 1) if row.strip() in (f"- id: {entry_id}",))
-    return AddedEntry(entry_id, path, line, created)
-
-
-def like_original(text: str, original: bytes | None) -> bytes:
-    """Keep the file's byte-order mark and line endings (Windows editors write CRLF)."""
-    if original and b"\r\n" in original:
-        text = text.replace("\n", "\r\n")
-    encoded = text.encode("utf-8")
-    return codecs.BOM_UTF8 + encoded if original and original.startswith(codecs.BOM_UTF8) else encoded
+        load_library(library_dir, base=base, pending=changes)
+    except LibraryInvalid as exc:  # pragma: no cover - a bug in the command, never the editor's fault
+        raise refuse("改动后的话术库没有通过校验，没有写入任何文件：\n" + exc.report()) from None
+    write_files(changes, base, within=library_dir)
 
 
 def new_file(
-    kind: str, category: Category, owner: str, today: datetime.date, made_by: str = "huashu new"
+    kind: str,
+    category: Category,
+    owner: str,
+    today: datetime.date,
+    made_by: str = "huashu new",
+    entries: list[CommentedMap] | None = None,
 ) -> CommentedMap:
+    """A new entry file's content: the category's defaults, then `entries`."""
     data = CommentedMap()
     data.yaml_set_start_comment(f"{category.title}（由 {made_by} 创建）")
     data["defaults"] = CommentedMap([("kind", kind), ("category", category.id), ("owner", owner), ("reviewed", today)])
-    data["entries"] = CommentedSeq()
+    data["entries"] = CommentedSeq(entries or [])
     return data
 
 

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from huashu import model
+from huashu.filewrite import write_files
 from huashu.model import Library
 from huashu.sheet import Column, cell_text, columns_for
 
@@ -42,7 +43,7 @@ def export(library: Library, path: Path) -> dict[str, int]:
     if suffix not in (".xlsx", ".csv"):
         raise ExportError(f"{path}：只能导出为 .xlsx 或 .csv 文件（按文件名的后缀决定格式）")
     data = _xlsx(library) if suffix == ".xlsx" else _csv(library)
-    path.write_bytes(data)
+    write_files({path: data}, Path.cwd())
     counts = library.count_by_kind()
     return {model.KIND_TITLES[kind]: n for kind, n in counts.items() if n}
 

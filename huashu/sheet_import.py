@@ -3,22 +3,18 @@
 Each row is checked and either planned as a new entry, found already in the library
 (identical, or different and left alone: nothing existing is overwritten) or skipped
 with its row number and the reason. The planned library is validated as a whole in a
-temporary copy; rows whose entries fail are skipped with the validator's message, and
-only then are the good rows written, with `huashu new`'s round-trip care (every
-existing byte kept). Traditional characters are converted to simplified, and each
+changed library before anything is written; rows whose entries fail are skipped with
+the validator's message, and only then are the good rows appended to their files
+(`huashu.append`: every existing byte kept; `huashu.filewrite`: all files or none). Traditional characters are converted to simplified, and each
 conversion reported.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime
 import difflib
-import io
 import re
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +25,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from huashu import load_library, model, review, urls
+from huashu.append import appended, new_file_text, parsed
 from huashu.errors import LibraryInvalid
+from huashu.filewrite import check_writable, write_files
 from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
 from huashu.model import Category, Library
-from huashu.new_entry import entry_map, library_to_edit, like_original, new_file, round_trip_yaml, target_file
+from huashu.new_entry import entry_map, library_to_edit, new_file, target_file
 from huashu.sheet import (
     COLUMNS,
     DUE_HEADER,
@@ -88,11 +86,27 @@ class Outcome:
 
 @dataclass
 class _FileEdit:
+    """The items one file's list gets: entries, or categories in categories.yaml."""
+
     path: Path
-    original: bytes | None
-    yaml: Any
-    data: Any
+    original: bytes | None  # None: a new file
+    key: str
+    defaults: dict[str, Any]
+    existing: int  # items in the list already
+    created: CommentedMap | None = None  # a new file's content but its items
+    added: list[CommentedMap] = field(default_factory=list)
     rows: dict[int, Row] = field(default_factory=dict)  # index in the file's list → row
+
+    def add(self, item: CommentedMap, row: Row) -> None:
+        self.rows[self.existing + len(self.added)] = row
+        self.added.append(item)
+
+    def text(self, base: Path) -> bytes:
+        if self.created is None:
+            assert self.original is not None
+            return appended(self.original, self.key, self.added, display_name(self.path, base))[0]
+        self.created[self.key] = CommentedSeq(self.added)
+        return new_file_text(self.created, self.key)[0]
 
 
 @dataclass
@@ -256,7 +270,7 @@ class _Plan:
         self, library: Library, library_dir: Path, base: Path, today: datetime.date, trees: dict[Path, _FileEdit]
     ):
         self.library, self.library_dir, self.base, self.today = library, library_dir, base, today
-        self.trees = trees  # the files as parsed, shared by every round of planning
+        self.trees = trees  # the files as read, shared by every round of planning
         self._dumped: dict[Path, bytes] | None = None
         self.files: dict[Path, _FileEdit] = {}
         self.new_categories: list[tuple[Category, Row]] = []
@@ -340,11 +354,8 @@ class _Plan:
         if category.id in self.library.category_by_id or any(c.id == category.id for c, _ in self.new_categories):
             return
         self.new_categories.append((category, row))
-        edit = self._edit(self.library_dir / CATEGORY_FILE)
-        edit.rows[len(edit.data["categories"])] = row
-        edit.data["categories"].append(
-            CommentedMap([("id", category.id), ("title", category.title), ("section", category.section)])
-        )
+        edit = self._edit(self.library_dir / CATEGORY_FILE, "categories")
+        edit.add(CommentedMap([("id", category.id), ("title", category.title), ("section", category.section)]), row)
 
     def _existing(self, row: Row, category: Category) -> Any:
         given_id = row.cells.get(_column("id"), "")
@@ -425,52 +436,42 @@ class _Plan:
             raise _RowProblem("缺少负责人（这个分类还没有条目可以参照）")
         return owners.most_common(1)[0][0]
 
-    def _edit(self, path: Path) -> _FileEdit:
+    def _edit(self, path: Path, key: str) -> _FileEdit:
         if path not in self.files:
             if path not in self.trees:
+                check_writable(path, self.base, self.library_dir)  # refused before any planning uses it
                 original = path.read_bytes() if path.exists() else None
-                yaml, data = round_trip_yaml("" if original is None else original.decode("utf-8-sig"))
-                self.trees[path] = _FileEdit(path, original, yaml, data)
-            parsed = self.trees[path]
-            # Each round of planning edits its own copy: parsing again costs ten times more.
-            self.files[path] = _FileEdit(path, parsed.original, parsed.yaml, copy.deepcopy(parsed.data))
+                data = parsed(original) if original is not None else {}
+                self.trees[path] = _FileEdit(
+                    path, original, key, dict(data.get("defaults") or {}), len(data[key] or []) if key in data else 0
+                )
+            # Each round of planning adds to its own copy of the file as read.
+            self.files[path] = dataclasses.replace(self.trees[path], added=[], rows={})
         return self.files[path]
 
     def _append(self, row: Row, category: Category, kind: str, values: dict[str, Any]) -> Path:
         path = target_file(self.library, self.library_dir, self.base, category, kind)
-        edit = self._edit(path)
-        if edit.data is None:
-            edit.data = new_file(kind, category, values["owner"], values["reviewed"], "huashu import")
-        defaults = dict(edit.data.get("defaults") or {})
-        edit.rows[len(edit.data["entries"])] = row
-        edit.data["entries"].append(entry_map(values, defaults))
+        edit = self._edit(path, "entries")
+        if edit.original is None and edit.created is None:
+            edit.created = new_file(kind, category, values["owner"], values["reviewed"], "huashu import")
+            edit.defaults = dict(edit.created["defaults"])
+        edit.add(entry_map(values, edit.defaults), row)
         return path
 
     def _texts(self) -> dict[Path, bytes]:
         """The edited files' new bytes, made once: what is validated is what is written."""
         if self._dumped is None:
-            self._dumped = {}
-            for path, edit in self.files.items():
-                out = io.StringIO()
-                edit.yaml.dump(edit.data, out)
-                self._dumped[path] = like_original(out.getvalue(), edit.original)
+            self._dumped = {path: edit.text(self.base) for path, edit in self.files.items()}
         return self._dumped
 
     def validate(self) -> tuple[dict[Row, str], list[str]]:
-        """The planned library checked as a whole, in a copy: problems by the row that causes them."""
+        """The planned library checked as a whole: problems by the row that causes them."""
         if not self.files:
             return {}, []
-        with tempfile.TemporaryDirectory() as scratch:
-            copy = Path(scratch) / "library"
-            shutil.copytree(self.library_dir, copy)
-            for path, text in self._texts().items():
-                target = copy / path.resolve().relative_to(self.library_dir.resolve())
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(text)
-            try:
-                load_library(copy, base=copy)
-            except LibraryInvalid as exc:
-                return self._rows_of(exc)
+        try:
+            load_library(self.library_dir, base=self.library_dir, pending=self._texts())
+        except LibraryInvalid as exc:
+            return self._rows_of(exc)
         return {}, []
 
     def _rows_of(self, exc: LibraryInvalid) -> tuple[dict[Row, str], list[str]]:
@@ -494,9 +495,7 @@ class _Plan:
         return failures, unmapped
 
     def write(self) -> None:
-        for path, text in self._texts().items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text)
+        write_files(self._texts(), self.base, within=self.library_dir)
 
 
 def _block(text: str) -> Any:

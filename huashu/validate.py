@@ -45,6 +45,13 @@ class _FileConverter(Converter):
             return self.wrong_type(node, path, "键值对（一个条目）")
         given = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         self.note_id(node, path, given, self.out.entry_ids)  # even if the rest fails: its id exists
+        # Two ids in one mapping are two entries with the "- " of the second forgotten (its own
+        # error says so): the first exists too, wherever it is referred to.
+        self.out.unread_entry_ids.update(
+            v.value
+            for k, v in node.value
+            if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
+        )
         kind = defaults.get("kind")
         if "kind" in given:
             kind_node = given["kind"][1]
@@ -248,8 +255,13 @@ def _check_across_files(collector: Collector, library: Library, files: LibraryFi
     for mention in collector.references:
         target = library.by_id.get(mention.value)
         if mention.value not in known_entries:
-            close = difflib.get_close_matches(mention.value, list(library.by_id), n=1, cutoff=0.7)
+            if files.ids_unknown:
+                continue  # perhaps in the file that could not be read, whose error says so
+            others = [i for i in library.by_id if i != mention.value]
+            close = difflib.get_close_matches(mention.value, others, n=1, cutoff=0.7)
             hint = f"（是不是 {close[0]}？）" if close else ""
+            if mention.value in files.ids_in_unread_files:
+                hint = f"（它写在不会被读取的 {files.ids_in_unread_files[mention.value]} 里，见那里的提醒）"
             report(mention, f"引用的条目“{mention.value}”不存在{hint}")
         elif target and mention.expect_kind and target.kind != mention.expect_kind:
             report(mention, f"“{mention.value}”是{model.KIND_TITLES[target.kind]}，这里只能引用话术")
