@@ -119,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="路径",
         help="话术库文件夹或其中的文件（默认：站点设置的话术库，一般是 scripts_library）",
     )
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="有提醒时退出码也为 1（站点设置了 strict，提醒会让构建失败；pre-commit 用它）",
+    )
     lint = command(
         "lint",
         "检查话术库里该改的地方（忌语、重复、太长、过期、占位符）",
@@ -266,7 +271,7 @@ def load_or_report(library: Path) -> Library | None:
         return None
 
 
-def run_validate(paths: list[Path]) -> int:
+def run_validate(paths: list[Path], strict: bool = False) -> int:
     status = 0
     for library in libraries_for(paths):
         loaded = load_or_report(library)
@@ -279,6 +284,9 @@ def run_validate(paths: list[Path]) -> int:
         summary = "，".join(f"{KIND_TITLES[k]} {n} 条" for k, n in counts.items())
         also = f"另有 {len(loaded.warnings)} 条提醒（见上），请看看是不是想要的结果。" if loaded.warnings else ""
         print(f"话术库校验通过：{len(loaded.categories)} 个分类，{len(loaded.entries)} 条（{summary}）。{also}")
+        if strict and loaded.warnings:
+            print("有提醒，按 --strict 不通过：站点构建（mkdocs.yml 里 strict: true）也会因提醒失败，请先处理。")
+            status = 1
     return status
 
 
@@ -399,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "validate":
-            return run_validate(args.paths)
+            return run_validate(args.paths, args.strict)
         if args.command == "lint":
             return run_lint(args.paths, args.strict)
         if args.command == "new":

@@ -102,13 +102,31 @@ def test_guide_setup_then_commit_runs_the_hooks(installed: Path) -> None:
     assert run(installed, "git", "log", "-1", "--format=%s").stdout.strip() == "改标题"
 
 
-def test_commit_of_a_broken_file_is_refused_with_the_chinese_message(installed: Path) -> None:
+REFUSED_COMMITS = {
+    "an error": (
+        "title: 结束语",
+        "titel: 结束语",
+        "scripts_library/phrases.yaml:12:5: entries[1].titel: 未知字段 titel（是不是想写 title？）",
+    ),
+    # A warning fails the site's strict build, so it stops the commit too.
+    "a warning": (
+        "text: 感谢您的来电，再见！",
+        "text: 请输入密码，以 # 号键结束",
+        "scripts_library/phrases.yaml:13:11: entries[1].text: 提醒：“ #”和后面的“号键结束”被当成了注释，没有读进来；"
+        "要保留，请给整个值加上引号，如 '请输入密码，以 # 号键结束'；如果确实是注释，请把它单独写一行",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_COMMITS))
+def test_a_commit_with_a_problem_is_refused_with_the_chinese_message(installed: Path, case: str) -> None:
+    old, new, message = REFUSED_COMMITS[case]
     before = head(installed)
-    edit(installed, "title: 结束语", "titel: 结束语")
-    result = commit(installed, "改坏了")
+    edit(installed, old, new)
+    result = commit(installed, case)
     assert result.returncode == 1
     output = result.stdout + result.stderr
-    assert "scripts_library/phrases.yaml:12:5: entries[1].titel: 未知字段 titel（是不是想写 title？）" in output
+    assert message in output, output
     assert "not found" not in output
     assert head(installed) == before
 
