@@ -108,8 +108,8 @@ Finding = tuple[Entry | model.Synonym, str, str]
 
 @dataclass(frozen=True)
 class ForbiddenWording:
-    """What lint looks for: each forbidden phrase's `detect` keywords, or else its whole wording
-    (text and each variant: all its clauses, in order, a word or two apart at most). Single
+    """What lint looks for: each forbidden phrase's whole wording (text and each variant: all its
+    clauses, in order, a word or two apart at most), and its `detect` keywords besides. Single
     clauses of a forbidden phrase are not looked for on their own: "等一会儿" is forbidden only
     as "叫什么，等一会儿", and "请您稍等一会儿" is what agents should say."""
 
@@ -145,11 +145,9 @@ class ForbiddenWording:
 
 def _wording_patterns(entry: Phrase) -> Iterator[str]:
     """Regular expressions (over folded text) for a forbidden phrase's keywords or wordings."""
-    if entry.detect:
-        for keyword in entry.detect:
-            if fold(keyword):
-                yield re.escape(fold(keyword))
-        return
+    for keyword in entry.detect:
+        if fold(keyword):
+            yield re.escape(fold(keyword))
     for text in _wording(entry):
         clauses = [fold(clause) for clause in _CLAUSE_SPLIT.split(text.text) if fold(clause)]
         if len("".join(clauses)) >= MIN_WORDING_LENGTH:

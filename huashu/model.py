@@ -256,7 +256,7 @@ class Phrase(Entry):
         "忌语的推荐替代说法（avoid 为 true 时必填）", default="", multiline=True, role=Role.SAY, card="{}"
     )
     detect: list[str] = spec(
-        "忌语的关键词（只用于 avoid: true）：其他话术含有这些词时 huashu lint 会提醒；不写则找整句 text 或 variants（单独一个分句不算）",
+        "忌语的关键词（只用于 avoid: true）：huashu lint 总会找整句 text 或 variants（单独一个分句不算），其他话术还含有这些词时也会提醒",
         default=[],
     )
 
