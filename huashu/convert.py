@@ -17,6 +17,7 @@ import functools
 import re
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -375,6 +376,15 @@ class Converter:
         self.check_joined_lines(node, path)
         if in_flow_list and role is not model.Role.SAY:  # a sentence may well have commas
             self.check_wide_separators(node, path)
+        if role is model.Role.SAY:
+            self.check_copied_slips(node, path)
+
+    def check_copied_slips(self, node: yaml.ScalarNode, path: str) -> None:
+        """What would reach the customer as typed: quotes around the whole sentence (Word's
+        autocorrect), placeholders in full-width braces or with one brace missing."""
+        text = node.value.strip()
+        for problem in _copied_slips(text):
+            self.warn(node, path, problem)
 
     def check_comment_cut(self, node: yaml.ScalarNode, path: str) -> None:
         end = node.end_mark
@@ -411,6 +421,22 @@ class Converter:
                 f"“{node.value}”里的“{separator.group()}”是全角的，整个被当成了一项；"
                 f"要分成几项，请用半角逗号加空格隔开：[{parts}]",
             )
+
+
+_WRAPPING_QUOTES = {"‘": "’", "“": "”", "「": "」", "『": "』"}
+_WIDE_PLACEHOLDER = re.compile(r"｛[^｛｝{}]*｝|\{[^{}｝]*｝|｛[^｛}]*\}")
+
+
+def _copied_slips(text: str) -> Iterator[str]:
+    closing = _WRAPPING_QUOTES.get(text[:1])
+    if closing and text.endswith(closing) and closing not in text[1:-1]:
+        yield f"整句前后带着引号 {text[0]} {closing}，会和话术一起复制给客户；不需要的话请删掉两头的引号"
+    wide = _WIDE_PLACEHOLDER.search(text)
+    if wide:
+        inner = wide.group()[1:-1]
+        yield f"“{wide.group()}”用了全角括号，不会被当作占位符，会原样复制给客户；请用半角括号，写成 {{{inner}}}"
+    elif text.count("{") != text.count("}"):
+        yield "{ 和 } 没有配对，这个占位符不会被替换，会原样复制给客户；请写成完整的 {名称}"
 
 
 # `do：确定…` or `do:确定…` read as one text where a field was meant.
