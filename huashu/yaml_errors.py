@@ -281,7 +281,10 @@ def _quote_reason(value: str) -> tuple[int, str, str, str] | None:
             return 0, why, f"请在值的末尾补上 {first}，写成 {{shown}}", value + first
         if after and not after.startswith("#"):
             why = f"引号在值的中间就结束了，后面的“{_shorten(after)}”留在了引号外"
-            return closing + 1, why, _QUOTE_IT_AS, _quoted(value)
+            # Quotes at both ends: one quoted text with a quote inside ('报工号'问候'), whose inner
+            # quote must be doubled; else the quotes are part of the text ('请稍等'，我查一下).
+            fixed = _single_quoted(value[1:-1]) if value.endswith(first) else _quoted(value)
+            return closing + 1, why, _QUOTE_IT_AS, fixed
         return None
     if first in _BRACKETS and _BRACKETS[first] not in value:
         what, bracket = ("列表" if first == "[" else "键值对"), _BRACKETS[first]
@@ -328,6 +331,10 @@ def _quoted(value: str) -> str:
     """`value` as one quoted YAML string: in double quotes when it holds single ones."""
     if "'" in value and '"' not in value and "\\" not in value:
         return f'"{value}"'
+    return _single_quoted(value)
+
+
+def _single_quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
