@@ -221,6 +221,31 @@ def _field_node(mapping: yaml.MappingNode, name: str) -> yaml.Node:
     return mapping
 
 
+# How copies made by file managers are named: "hold - 副本.yaml", "hold copy.yaml", "hold (2).yaml".
+_COPY_NAME = re.compile(r"(副本|copy|拷贝|\(\d+\)|（\d+）)", re.IGNORECASE)
+
+
+def _copied_files(entry_ids: list[Mention]) -> dict[str, tuple[str, Mention]]:
+    """Files named like copies ("hold - 副本.yaml") whose entry ids are exactly another file's:
+    the copy → (the original, its first id).
+
+    One mistake (a file copied beside its original) is then one error, on the copy, instead of
+    one per entry on whichever file sorts first."""
+    ids_by_file: dict[str, list[Mention]] = {}
+    for mention in entry_ids:
+        ids_by_file.setdefault(mention.origin.file, []).append(mention)
+    files_by_ids: dict[frozenset[str], list[str]] = {}
+    for name, mentions in sorted(ids_by_file.items()):
+        files_by_ids.setdefault(frozenset(m.value for m in mentions), []).append(name)
+    copies: dict[str, tuple[str, Mention]] = {}
+    for same in files_by_ids.values():
+        # Only where names tell which is the copy; otherwise each duplicate id is reported.
+        originals = [name for name in same if not _COPY_NAME.search(Path(name).stem)]
+        for copy in (name for name in same if originals and name not in originals):
+            copies[copy] = (originals[0], ids_by_file[copy][0])
+    return copies
+
+
 def _check_across_files(collector: Collector, library: Library, files: LibraryFiles) -> None:
     """Rules that need the whole library: unique ids and references that resolve."""
     errors = collector.errors
@@ -230,8 +255,19 @@ def _check_across_files(collector: Collector, library: Library, files: LibraryFi
             LibraryError(mention.origin.file, mention.origin.line, mention.origin.column, mention.path, message)
         )
 
+    copies = _copied_files(collector.entry_ids)
+    for copy, (original, first) in copies.items():
+        errors.append(
+            LibraryError(
+                copy,
+                first.origin.line,
+                first.origin.column,
+                "",
+                f"这个文件的条目和 {original} 里的完全重复（多半是复制出来的副本），请删掉其中一个文件",
+            )
+        )
     for mentions, what in (
-        (collector.entry_ids, "条目"),
+        ([m for m in collector.entry_ids if m.origin.file not in copies], "条目"),
         (collector.category_ids, "分类"),
         (collector.card_ids, "卡片"),
     ):

@@ -18,6 +18,7 @@ INVALID_CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_
 # Broken fixtures a per-file schema cannot see, and why; `huashu validate` reports them.
 BEYOND_SCHEMA = {
     "duplicate-id": "ids must be unique across files",
+    "copied-file": "a copy has the same ids as its original, in another file",
     "missing-categories": "a file that is missing has nothing to check",
     "reference-wrong-kind": "needs the referenced entry, in another file",
     "forbidden-reference": "whether a phrase is forbidden wording is written in the referenced entry",
