@@ -107,7 +107,7 @@ def test_recent_changes_page_from_git_history(tmp_path: Path) -> None:
     changes = {with_class(li.inner, "hs-id")[0].text: li for li in latest.find_all("li")}
     assert set(changes) == {"hello", "welcome-back", "goodbye"}
     assert with_class(changes["hello"].inner, "hs-change-action")[0].text == "修改"
-    assert "（改了 text）" in changes["hello"].text
+    assert "（改了话术原文）" in changes["hello"].text
     assert changes["hello"].find_all("del")[0].text == "您好，很高兴为您服务！"
     assert changes["hello"].find_all("ins")[0].text == "您好，很高兴为您服务，请问有什么可以帮您？"
     assert with_class(changes["welcome-back"].inner, "hs-change-action")[0].text == "新增"
