@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, is_error_template
 
@@ -179,10 +180,14 @@ class Build:
         if self.huashu_search:
             generated[urls.SEARCH_PAGE] = renderer.render("search.md.jinja", urls.SEARCH_PAGE)
             generated[urls.MISSES_PAGE] = renderer.misses_page()
+        in_nav = set(_nav_pages(config.nav))
         for src_uri, content in generated.items():
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"docs/{src_uri} 与自动生成的页面同名，请改名或删除")
-            files.append(File.generated(config, src_uri, content=content))
+            # Pages reached by links, not the menu (print runs, search): said so, or MkDocs
+            # lists them on every build as if the editor had forgotten them.
+            inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
         return files
 
     def fill_slots(self, html: str, src_uri: str) -> str:
@@ -242,6 +247,18 @@ def log_fit_report(report: cards.FitReport) -> None:
         log.info(report.message())
     else:
         log.debug(report.message())
+
+
+def _nav_pages(nav: Any) -> Iterator[str]:
+    """Every page a navigation (mkdocs.yml's nested lists and titled entries) names."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_pages(item)
 
 
 class Session:
