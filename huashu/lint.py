@@ -44,6 +44,9 @@ _NEGATIONS = "不没"
 # A negation followed by an adverb of time is limited to that time: "我不能马上确定" and
 # "我也没办法当场确认" say "not yet" (and go on to say what happens next), not "no".
 _NOT_YET = re.compile(r"马上|立刻|立即|当场|暂时|一时|现在")
+# "I don't know whether…" asks politely, and "I don't know how to thank you" thanks: a negation
+# followed by a question about the customer, or by thanks, is not a refusal.
+_POLITE_AFTER = re.compile(r"[您你]?(是否|能否|能不能|可不可以|方不方便|有没有空|怎么感谢|该怎么感谢|如何感谢)")
 _PLACEHOLDER = re.compile(model.PLACEHOLDER_PATTERN)
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
@@ -155,13 +158,13 @@ def _wording_patterns(entry: Phrase) -> Iterator[str]:
 
 
 def _negation_not_meant(folded: str, start: int, end: int) -> bool:
-    """Negative wording whose negation is not a "no": an A-not-A question ("是不是我负责的")
-    or a negation limited in time ("我不能马上确定")."""
+    """Negative wording whose negation is not a "no": an A-not-A question ("是不是我负责的"),
+    a negation limited in time ("我不能马上确定"), a polite question or thanks ("我不知道您是否方便")."""
     words = folded[start:end]
     if not any(n in words for n in _NEGATIONS):
         return False
     a_not_a = words[0] in _NEGATIONS and start > 0 and len(words) > 1 and folded[start - 1] == words[1]
-    return a_not_a or _NOT_YET.match(folded, end) is not None
+    return a_not_a or _NOT_YET.match(folded, end) is not None or _POLITE_AFTER.match(folded, end) is not None
 
 
 def check_forbidden_wording(library: Library, _today: datetime.date) -> Iterator[Finding]:
