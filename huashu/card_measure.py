@@ -27,7 +27,10 @@ MEASURE_CARDS = """() => Array.from(document.querySelectorAll('.hs-card')).map(c
   const bottom = (blocks.length ? blocks[blocks.length - 1] : card.querySelector('.hs-card__title'))
     .getBoundingClientRect().bottom;
   const footer = card.querySelector('.hs-card__source').getBoundingClientRect().top;
-  return {id: card.id, used: bottom - top, room: footer - top, font: parseFloat(card.style.fontSize)};
+  const title = card.querySelector('.hs-card__title').cloneNode(true);
+  title.querySelectorAll('rt, .hs-card__overdue').forEach(e => e.remove());
+  return {id: card.id, title: title.textContent, used: bottom - top, room: footer - top,
+          font: parseFloat(card.style.fontSize)};
 })"""
 
 
@@ -36,6 +39,7 @@ class MeasuredCard:
     """One printed card's layout, in mm."""
 
     id: str  # the element's id: "card-<card id>", "-<part>" for a part
+    title: str  # as printed, "（1/2）" and all
     used: float  # the text, from the title's top to the last line's bottom
     room: float  # from the title's top to the footer's top
     font_pt: float
@@ -55,9 +59,19 @@ def measure_cards(page: Page) -> list[MeasuredCard]:
     return [
         MeasuredCard(
             m["id"],
+            m["title"],
             m["used"] * MM_PER_PX,
             m["room"] * MM_PER_PX,
             m["font"],
         )
         for m in page.evaluate(MEASURE_CARDS)
     ]
+
+
+def overflow_message(card: MeasuredCard, run: str) -> str:
+    """What an export says of a card whose printed text runs into its footer."""
+    return (
+        f"卡片“{card.title}”（{card.id.removeprefix('card-')}）在打印方式“{run}”里实际排版超出 "
+        f"{card.used - card.room:.1f} mm，最后几行会压到页脚：请精简这张卡片的内容，"
+        "或把它分成几张卡片（cards.yaml），并把这条提示报告给维护 huashu 的同事"
+    )

@@ -3,10 +3,12 @@
 Every procedure and every phrase category gets a card; editors add more in
 cards.yaml. Whether a card fits is worked out here, from the paper's printable
 area and the text's length in the font size the print stylesheet uses
-(overrides/assets/cards.css: same sizes, line heights and margins). A card that
-does not fit is shrunk down to a readable minimum, then split into parts
-("1/2", "2/2"); a card an editor gave an explicit size is reported when that
-happens. Nothing is ever clipped.
+(overrides/assets/cards.css: same sizes, line heights and margins), an estimate
+checked against Chromium's own layout of every bundled card (huashu/card_measure.py,
+tests/test_cards.py). A card is printed in the largest font its paper holds, down to
+a readable minimum; a card that does not fit even then is split into as few, even
+parts ("1/2", "2/2") as hold it. A card printed below the normal size, or split, is
+reported; nothing is ever clipped.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ RUBY_MIN_EM = 1.8
 RUBY_GAP_EM = 0.3
 RUBY_LETTER_EM = 0.62
 RUBY_LINE_HEIGHT = 2.6
-# The title keeps its line height of 1.5; its pinyin boxes make a row about 1.85 (measured in Chromium).
-RUBY_TITLE_LINE_HEIGHT = 1.9
+# The title keeps its line height of 1.5; its pinyin boxes make a row about 2.07 (measured in Chromium).
+RUBY_TITLE_LINE_HEIGHT = 2.1
 # Cards with pinyin only shrink as far as their pinyin stays legible.
 PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
 LATIN_EM = 0.55  # width of a latin letter or digit, in ems of its own font size
@@ -64,7 +66,7 @@ BLOCK_GAP_EM = 0.5
 PT_TO_MM = 0.3528
 # The estimate must err on the side of room: fonts and line breaking vary. Measured in
 # Chromium (bench/cards_fit_bench.py) over every bundled card in every print run, the
-# estimate without it is 4.5 % over the layout on average and at most 6 % under it
+# estimate without it is about 5 % over the layout on average and up to 7 % under it
 # (a line the browser fits that the estimate wraps, or the reverse).
 SAFETY = 1.07
 PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")

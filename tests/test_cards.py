@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from huashu import load_library, model, pages, urls
-from huashu.card_measure import measure_cards
+from huashu.card_measure import MeasuredCard, measure_cards, overflow_message
 from huashu.cards import (
     FONT_STEPS,
     PRINT_RUNS,
@@ -33,6 +33,7 @@ from huashu.cards import (
     estimated_height,
     needed_height,
     pinyin_reader,
+    run_title,
 )
 from huashu.ruby import RubyReader
 
@@ -177,6 +178,23 @@ def test_service_taboos_take_three_a6_cards(library: model.Library) -> None:
     parts = [c for c in cards if c.id == "auto-forbidden"]
     assert [c.full_title for c in parts] == ["服务忌语（1/3）", "服务忌语（2/3）", "服务忌语（3/3）"]
     assert min(len(c.blocks) for c in parts) >= 4
+
+
+@pytest.mark.parametrize(
+    ("used", "message"),
+    [
+        (127.6, ""),  # within the layout's rounding
+        (
+            130.0,
+            "卡片“服务忌语（2/3）”（auto-forbidden-2）在打印方式“A6 · 标注拼音”里实际排版超出 2.5 mm，最后几行会压到页脚："
+            "请精简这张卡片的内容，或把它分成几张卡片（cards.yaml），并把这条提示报告给维护 huashu 的同事",
+        ),
+    ],
+)
+def test_export_names_a_card_whose_text_runs_into_its_footer(used: float, message: str) -> None:
+    card = MeasuredCard("card-auto-forbidden-2", "服务忌语（2/3）", used=used, room=127.5, font_pt=9.0)
+    assert card.overflows == bool(message)
+    assert not message or overflow_message(card, run_title("a6", True)) == message
 
 
 def overlong_library(tmp_path: Path) -> Path:
