@@ -89,10 +89,14 @@ def test_estimate_matches_the_measured_layout(browser: Browser, site_url: str, r
     assert sum(gaps) / len(gaps) <= MEAN_FILL_TOLERANCE
 
 
-def printed_sheets(page: Page) -> list[tuple[int, int]]:
-    """The page printed as the browser's print dialog prints it (the CSS page sizes): each sheet's size in mm."""
+def printed_sheets(page: Page) -> PdfReader:
+    """The page printed as the browser's print dialog prints it (with the CSS page sizes)."""
     page.emulate_media(media="print")
-    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    return PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+
+
+def sheet_sizes(pdf: PdfReader) -> list[tuple[int, int]]:
+    """Each sheet's size in mm."""
     return [
         (round(float(p.mediabox.width) * MM_PER_PT), round(float(p.mediabox.height) * MM_PER_PT)) for p in pdf.pages
     ]
@@ -109,7 +113,7 @@ def test_print_all_prints_the_sheets_it_promises(browser: Browser, site_url: str
     sizes = page.evaluate(
         "() => Array.from(document.querySelectorAll('.hs-sheet')).map(s => s.className.split('--')[1])"
     )
-    sheets = printed_sheets(page)
+    sheets = sheet_sizes(printed_sheets(page))
     page.context.close()
     assert len(sizes) == (math.ceil(promised / 4) if run == "a4-4up" else promised)
     assert sheets == [SHEET_MM[size] for size in sizes]
@@ -118,7 +122,7 @@ def test_print_all_prints_the_sheets_it_promises(browser: Browser, site_url: str
 @pytest.mark.parametrize(("run", "pinyin_on"), RUNS, ids=RUN_IDS)
 def test_print_this_prints_that_card_alone(browser: Browser, site_url: str, run: str, pinyin_on: bool) -> None:
     """打印这张 (cards.js marks the card, then asks the browser to print): one sheet of the
-    card's paper with its title, for the run's first A6 and A5 card and the last card."""
+    card's paper with that card alone, for the run's first A6 and A5 card and the last card."""
     page = open_page(browser, site_url + urls.site_path(urls.card_page(run, pinyin_on)))
     page.evaluate("() => { window.print = () => {}; }")  # the dialog; printing is page.pdf below
     cards = page.evaluate("() => Array.from(document.querySelectorAll('.hs-card')).map(c => c.className)")
@@ -129,13 +133,11 @@ def test_print_this_prints_that_card_alone(browser: Browser, site_url: str, run:
         card = page.locator(".hs-card").nth(index)
         title = card.locator(".hs-card__title").inner_text()
         size = "a4-4up" if run == "a4-4up" else card.get_attribute("class").split("hs-card--")[1].split()[0]
-        page.emulate_media(media="print")
-        pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
-        mm = [
-            (round(float(p.mediabox.width) * MM_PER_PT), round(float(p.mediabox.height) * MM_PER_PT)) for p in pdf.pages
-        ]
-        assert mm == [SHEET_MM[size]], (index, title)
-        assert printed(title.split("\n")[0][:4], pdf_text(pdf.pages[0])), (index, title)
+        pdf = printed_sheets(page)
+        assert sheet_sizes(pdf) == [SHEET_MM[size]], (index, title)
+        text = pdf_text(pdf.pages[0])
+        # Its title, and one footer: no other card of its A4 sheet printed.
+        assert printed(title.split("\n")[0][:4], text) and text.count("打印日期") == 1, (index, title)
     page.context.close()
 
 
