@@ -3,19 +3,24 @@
 Every procedure and every phrase category gets a card; editors add more in
 cards.yaml. Whether a card fits is worked out here, from the paper's printable
 area and the text's length in the font size the print stylesheet uses
-(overrides/assets/cards.css: same sizes, line heights and margins). A card that
-does not fit is shrunk down to a readable minimum, then split into parts
-("1/2", "2/2"); a card an editor gave an explicit size is reported when that
-happens. Nothing is ever clipped.
+(overrides/assets/cards.css: same sizes, line heights and margins), an estimate
+checked against Chromium's own layout of every bundled card (huashu/card_measure.py,
+tests/test_cards.py). A card is printed in the largest font its paper holds, down to
+a readable minimum; a card that does not fit even then is split into as few, even
+parts ("1/2", "2/2") as hold it. A card printed below the normal size, or split, is
+reported; nothing is ever clipped.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import html
+import itertools
 import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
@@ -28,8 +33,12 @@ from huashu.ruby import RubyReader
 # uses the same numbers; tests/test_cards.py checks that it does).
 PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0), "a4-4up": (210.0, 297.0)}
 MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
-# Font sizes in pt, largest first; the last is the smallest we still call readable.
-FONT_STEPS = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
+# Font sizes in pt, largest first: a card is printed in the largest its paper holds, and
+# split into parts rather than printed below the last. NORMAL_PT is the size a card is
+# reported below, and the smallest at which the auto run keeps a card on A6 (else A5).
+FONT_STEPS = (14.0, 13.0, 12.0, 11.0, 10.5, 10.0, 9.5, 9.0)
+NORMAL_PT = 10.0
+AUTO_PAPERS = ("a6", "a5")
 LINE_HEIGHT = 1.5
 # Pinyin (cards.css `.hs-py`): its size relative to the characters, the smallest size still
 # legible in print, the narrowest box of a character with its syllable (so characters stand
@@ -42,15 +51,24 @@ RUBY_MIN_EM = 1.8
 RUBY_GAP_EM = 0.3
 RUBY_LETTER_EM = 0.62
 RUBY_LINE_HEIGHT = 2.6
+# The title keeps its line height of 1.5; its pinyin boxes make a row about 2.07 (measured in Chromium).
+RUBY_TITLE_LINE_HEIGHT = 2.1
 # Cards with pinyin only shrink as far as their pinyin stays legible.
 PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
 LATIN_EM = 0.55  # width of a latin letter or digit, in ems of its own font size
 TITLE_SCALE = 1.3
-FOOTER_MM = 9.0  # source ids, review date and link
+TITLE_GAP_EM = 0.5  # below the title, in ems of the title
+GUIDE_AFTER_SAY_SCALE = 0.92  # an FAQ's 要点 after its 答
+# The footer (print date, review, URL): two lines of 7pt at line height 1.3, and a gap.
+FOOTER_MM = 7.0
+SHEET_SLACK_MM = 1.0
 BLOCK_GAP_EM = 0.5
 PT_TO_MM = 0.3528
-# The estimate must err on the side of room: fonts and line breaking vary.
-SAFETY = 1.12
+# The estimate must err on the side of room: fonts and line breaking vary. Measured in
+# Chromium (bench/cards_fit_bench.py) over every bundled card in every print run, the
+# estimate without it is about 5 % over the layout on average and up to 7 % under it
+# (a line the browser fits that the estimate wraps, or the reverse).
+SAFETY = 1.07
 PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")
 PRINT_VARIANTS = (("auto", "按卡片设置"), ("a6", "A6"), ("a5", "A5"), ("a4-4up", "A4 四合一"))
 RUN_TITLES = dict(PRINT_VARIANTS)
@@ -236,12 +254,21 @@ def _line_kind(text: model.EntryText) -> str:
 
 def _block_height(block: Block, font_pt: float, width_mm: float, reader: RubyReader | None) -> float:
     em = font_pt * PT_TO_MM
-    per_line = max(1, math.floor(width_mm / em - (1.5 if block.number else 0)))
-    lines = sum(_rows(line, per_line, reader) for line in block.lines)
+    ems = width_mm / em - (1.5 if block.number else 0)
+    per_line = max(1, math.floor(ems))
+    lines = sum(_rows(line, max(1, math.floor(ems / scale)), reader) * scale for line, scale in _line_scales(block))
     if block.heading:
         lines += math.ceil((_text_width(block.heading, reader) + _width_units(OVERDUE_MARK)) / per_line)
     boxed = sum(BOXED_LINE_EM for line in block.lines if line.kind == "forbidden")
     return lines * em * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + (BLOCK_GAP_EM + boxed) * em
+
+
+def _line_scales(block: Block) -> Iterator[tuple[Line, float]]:
+    """Each line and its font size relative to the card's (cards.css: guidance after words to say is smaller)."""
+    said = False
+    for line in block.lines:
+        yield line, GUIDE_AFTER_SAY_SCALE if said and line.kind == "guide" else 1.0
+        said = said or line.kind == "say"
 
 
 def _rows(line: Line, per_line: int, reader: RubyReader | None) -> int:
@@ -259,20 +286,30 @@ def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: flo
     width = PAPER[size][0] - 2 * MARGIN[size]
     em = font_pt * PT_TO_MM
     title_units = (_text_width(title, reader) + _width_units(OVERDUE_MARK)) * TITLE_SCALE
-    title_mm = (
-        math.ceil(title_units / (width / em)) * em * TITLE_SCALE * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + em
-    )
+    title_rows = math.ceil(title_units / (width / em))
+    title_mm = (title_rows * (RUBY_TITLE_LINE_HEIGHT if reader else LINE_HEIGHT) + TITLE_GAP_EM) * TITLE_SCALE * em
     return SAFETY * (title_mm + sum(_block_height(b, font_pt, width, reader) for b in blocks))
 
 
+def estimated_height(card: PrintCard, reader: RubyReader) -> float:
+    """Height in mm a laid-out card's content takes, by the estimate fitting used."""
+    return needed_height(card.full_title, card.blocks, card.size, card.font_pt, reader if card.pinyin else None)
+
+
+def sheet_height(size: str) -> float:
+    """A card's height on its own sheet: the printable height, less a millimetre so that
+    rounding to device pixels never pushes the card onto a second sheet."""
+    return PAPER[size][1] - 2 * MARGIN[size] - SHEET_SLACK_MM
+
+
 def available_height(size: str, footer_mm: float = FOOTER_MM) -> float:
-    return PAPER[size][1] - 2 * MARGIN[size] - footer_mm
+    return sheet_height(size) - footer_mm
 
 
 def share_of_card(entry: Entry, library: Library, size: str) -> float:
-    """How much of a card's printable height one entry takes at the normal font size."""
+    """How much of a card's printable height one entry takes at NORMAL_PT."""
     width = PAPER[size][0] - 2 * MARGIN[size]
-    height = sum(_block_height(b, FONT_STEPS[0], width, None) for b in blocks_for(entry, library))
+    height = sum(_block_height(b, NORMAL_PT, width, None) for b in blocks_for(entry, library))
     return SAFETY * height / available_height(size)
 
 
@@ -287,6 +324,9 @@ class Paper:
     def fits(self, title: str, blocks: tuple[Block, ...], font_pt: float) -> bool:
         return needed_height(title, blocks, self.size, font_pt, self.reader) <= self.height
 
+    def largest_font(self, title: str, blocks: tuple[Block, ...], steps: tuple[float, ...]) -> float | None:
+        return next((font for font in steps if self.fits(title, blocks, font)), None)
+
     @property
     def height(self) -> float:
         return available_height(self.size, self.footer_mm)
@@ -299,68 +339,108 @@ def fit_card(
     reader: RubyReader | None,
     footer_mm: float = FOOTER_MM,
 ) -> tuple[list[PrintCard], FitReport | None]:
-    """Lay one card out: the smallest paper that holds it, else a smaller font, else parts.
+    """Lay one card out in the largest type its paper allows.
+
+    The paper is the one asked for; without one, A6 when the card fits there at NORMAL_PT
+    or larger, else A5. The font is the largest of FONT_STEPS the card fits in. A card
+    that does not fit even at the smallest is split into as few parts as fit, of even
+    heights, all in one font (the largest every part fits in). A card that cannot be
+    printed at NORMAL_PT is reported.
 
     Args:
         reader: Pinyin readings when the card is printed with pinyin, else None.
     """
     title, entries = source.title, source.entries
     blocks = tuple(b for e in entries for b in blocks_for(e, library))
-    papers = [Paper(s, reader, footer_mm) for s in ([size] if size else ["a6", "a5"])]
     steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
-    base = PrintCard(source.id, title, papers[0].size, steps[0], blocks, tuple(entries), reader is not None)
-    for paper in papers:
-        if paper.fits(title, blocks, steps[0]):
-            return [replace(base, size=paper.size)], None
-    paper = papers[-1]
-    overflow = needed_height(title, blocks, paper.size, steps[0], reader) / paper.height - 1
+    papers = [Paper(s, reader, footer_mm) for s in ([size] if size else AUTO_PAPERS)]
+    paper = next((p for p in papers if p.fits(title, blocks, NORMAL_PT)), papers[-1])
+    base = PrintCard(source.id, title, paper.size, NORMAL_PT, blocks, tuple(entries), reader is not None)
+    font = paper.largest_font(title, blocks, steps)
+    if font is not None and font >= NORMAL_PT:
+        return [replace(base, font_pt=font)], None
+    overflow = needed_height(title, blocks, paper.size, NORMAL_PT, reader) / paper.height - 1
     report = FitReport(source, paper.size, reader is not None, overflow)
-    for font_pt in steps[1:]:
-        if paper.fits(title, blocks, font_pt):
-            report.action = f"已把字号从 {steps[0]:g}pt 缩小到 {font_pt:g}pt"
-            return [replace(base, size=paper.size, font_pt=font_pt)], report
-    parts = _split(title, blocks, paper)
-    report.action = f"已拆成 {len(parts)} 张（{'、'.join(f'{i}/{len(parts)}' for i in range(1, len(parts) + 1))}）"
-    cards = []
+    if font is not None:
+        report.action = f"已把字号从 {NORMAL_PT:g}pt 缩小到 {font:g}pt"
+        return [replace(base, font_pt=font)], report
+    parts = _split(title, blocks, paper, steps[-1])
+    count = len(parts)
+    report.action = f"已拆成 {count} 张（{'、'.join(f'{i}/{count}' for i in range(1, count + 1))}）"
+    # One font for every part of a card, the largest all of them fit in.
+    font = next(
+        (f for f in steps if all(paper.fits(_part_title(title, count), part, f) for part in parts)),
+        steps[-1],
+    )
     by_id: dict[str, Entry] = {e.id: e for e in entries}
+    cards = []
     for number, part_blocks in enumerate(parts, start=1):
         # In the blocks' order, once each: one pass over the part, not over every entry per part.
         part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
-        font = next((f for f in steps if paper.fits(title, part_blocks, f)), steps[-1])
-        cards.append(
-            replace(
-                base,
-                size=paper.size,
-                font_pt=font,
-                blocks=part_blocks,
-                entries=part_entries,
-                part=number,
-                parts=len(parts),
-            )
-        )
+        cards.append(replace(base, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=count))
     return cards, report
 
 
-def _split(title: str, blocks: tuple[Block, ...], paper: Paper) -> list[tuple[Block, ...]]:
-    """Greedy parts at the normal font size; a block too big even alone gets a part of its own.
+def _part_title(title: str, count: int) -> str:
+    """The widest title a part of `count` prints (PrintCard.full_title)."""
+    return f"{title}（{count}/{count}）"
 
-    Heights add up block by block (one pass), not re-measured per part."""
-    size, reader = paper.size, paper.reader
-    width = PAPER[size][0] - 2 * MARGIN[size]
-    room = paper.height / SAFETY - needed_height(title + "（1/2）", (), size, FONT_STEPS[0], reader) / SAFETY
-    parts: list[tuple[Block, ...]] = []
-    current: list[Block] = []
-    used = 0.0
-    for block in blocks:
-        height = _block_height(block, FONT_STEPS[0], width, reader)
-        if current and used + height > room:
-            parts.append(tuple(current))
-            current, used = [], 0.0
-        current.append(block)
-        used += height
-    if current:
-        parts.append(tuple(current))
-    return parts
+
+def _split(title: str, blocks: tuple[Block, ...], paper: Paper, font_pt: float) -> list[tuple[Block, ...]]:
+    """As few parts as hold the blocks at `font_pt`, as even in height as the blocks allow.
+
+    The count is what filling parts one after another gives; the cuts are then put where
+    the running height is nearest to an even share, or failing that (a block too big for
+    a part of its own share), at the smallest height limit that still gives that count.
+    A block too big even alone gets a part of its own. Each block is measured once and
+    each attempt is one pass (or a binary search) over the blocks: large categories stay fast.
+    """
+    width = PAPER[paper.size][0] - 2 * MARGIN[paper.size]
+    heights = [_block_height(b, font_pt, width, paper.reader) for b in blocks]
+    prefix = list(itertools.accumulate(heights, initial=0.0))
+    title_mm = needed_height(_part_title(title, 2), (), paper.size, font_pt, paper.reader) / SAFETY
+    room = paper.height / SAFETY - title_mm
+    count = len(_greedy_cuts(prefix, room)) - 1
+    for _ in range(2):  # the title of 10 or more parts is wider: once more with its room
+        room = (
+            paper.height / SAFETY
+            - needed_height(_part_title(title, count), (), paper.size, font_pt, paper.reader) / SAFETY
+        )
+        count = len(_greedy_cuts(prefix, room)) - 1
+    cuts = _even_cuts(prefix, count, room) or _tightest_cuts(prefix, count, room)
+    return [blocks[a:b] for a, b in itertools.pairwise(cuts)]
+
+
+def _greedy_cuts(prefix: list[float], limit: float) -> list[int]:
+    """Part boundaries (indices into the blocks, first 0, last their number) filling each part up to `limit`."""
+    cuts = [0]
+    for end in range(1, len(prefix)):
+        if end - 1 > cuts[-1] and prefix[end] - prefix[cuts[-1]] > limit:
+            cuts.append(end - 1)
+    return [*cuts, len(prefix) - 1]
+
+
+def _even_cuts(prefix: list[float], count: int, limit: float) -> list[int] | None:
+    """Each cut at the block boundary nearest an even share of the height; None when a part would not fit."""
+    total, cuts = prefix[-1], [0]
+    for k in range(1, count):
+        ideal = total * k / count
+        at = bisect.bisect_left(prefix, ideal)
+        if at == len(prefix) or (at > 0 and ideal - prefix[at - 1] < prefix[at] - ideal):
+            at -= 1
+        cuts.append(max(at, cuts[-1] + 1))
+    cuts.append(len(prefix) - 1)
+    pairs = list(itertools.pairwise(cuts))
+    return cuts if all(a < b and prefix[b] - prefix[a] <= limit for a, b in pairs) else None
+
+
+def _tightest_cuts(prefix: list[float], count: int, limit: float) -> list[int]:
+    """Greedy parts under the smallest height limit that still needs no more than `count` parts."""
+    low, high = 0.0, max(limit, *(b - a for a, b in itertools.pairwise(prefix)))
+    while high - low > 0.05:  # mm
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(_greedy_cuts(prefix, middle)) - 1 <= count else (middle, high)
+    return _greedy_cuts(prefix, high)
 
 
 # Entry kinds printed together, one card per category; a procedure gets a card of its own.
@@ -443,11 +523,34 @@ def _mm(value: float) -> str:
     return f"{value:g}mm" if value else "0"
 
 
-# The default @page of a single-size print run (the "auto" run uses named pages per card).
-PAGE_RULES = {
-    size: Markup(f"@page {{ size: {width:g}mm {height:g}mm; margin: {_mm(MARGIN[size])}; }}")
-    for size, (width, height) in PAPER.items()
-}
+# Sheets of the mixed-size "auto" run name their paper's page (cards.css: `page: hs-a5`).
+NAMED_PAGES = ("a6", "a5")
+
+
+def _page_rule(size: str, name: str = "") -> str:
+    width, height = PAPER[size]
+    return f"@page {name + ' ' if name else ''}{{ size: {width:g}mm {height:g}mm; margin: {_mm(MARGIN[size])}; }}"
+
+
+def _sheet_card_rule(size: str) -> str:
+    """A card printed alone on its sheet fills the page's printable area, and no more."""
+    width, height = PAPER[size]
+    return f".hs-sheet--{size} .hs-card {{ width: {width - 2 * MARGIN[size]:g}mm; height: {sheet_height(size):g}mm; }}"
+
+
+def page_rules(default_size: str) -> Markup:
+    """The print rules of a cards page: its first sheet's paper, a named page per paper, and
+    each card's box on its sheet.
+
+    All in the page itself, from PAPER and MARGIN: Chromium ignores the size of a named page
+    declared in a linked stylesheet once the page has an unnamed rule with a size (every sheet
+    of the auto run then came out A6, A5 cards running over three sheets). The card's width is
+    given, not left to the page: a layout measured on screen with print media (the tests)
+    has the window's width.
+    """
+    named = " ".join(_page_rule(size, f"hs-{size}") for size in NAMED_PAGES)
+    cards = " ".join(_sheet_card_rule(size) for size in NAMED_PAGES)
+    return Markup(f"{_page_rule(default_size)} {named} @media print {{ {cards} }}")
 
 
 @functools.cache
@@ -569,7 +672,7 @@ def card_pages(
                 variants=PRINT_VARIANTS,
                 variant_page=urls.card_page,
             )
-            page_rule = PAGE_RULES[run if run != "auto" else (cards[0].size if cards else "a6")]
+            page_rule = page_rules(run if run != "auto" else (cards[0].size if cards else "a6"))
             # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
             opening = f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
             parts = [f"<style>{page_rule}</style>", opening]

@@ -74,8 +74,8 @@ def fit_messages(config: MkDocsConfig, size: str, pinyin_on: bool) -> list[str]:
 
 
 def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool = False) -> tuple[int, list[str]]:
-    """Print the cards of one print run to `out`; returns the number of pages and what
-    fitting did to the run's cards.
+    """Print the cards of one print run to `out`; returns the number of pages, what
+    fitting did to the run's cards, and any card whose measured text runs into its footer.
 
     The PDF is written beside `out` and renamed into place, so an interrupted export
     never leaves half a file where a good one was.
@@ -83,6 +83,8 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    from huashu.card_measure import measure_cards, overflow_message
+    from huashu.cards import run_title
     from huashu.urls import card_page
 
     problem = output_problem(out)
@@ -99,7 +101,7 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.goto(page_file.as_uri())
-                page.emulate_media(media="print")
+                measured = measure_cards(page)
                 pdf = page.pdf(prefer_css_page_size=True, print_background=True)
                 browser.close()
         except PlaywrightError as exc:
@@ -107,7 +109,9 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
     _write_atomically(out, pdf)
     from pypdf import PdfReader
 
-    return len(PdfReader(str(out)).pages), fit_messages(config, size, pinyin_on)
+    # The estimate that laid the cards out errs on the side of room; the layout has the last word.
+    spilled = [overflow_message(card, run_title(size, pinyin_on)) for card in measured if card.overflows]
+    return len(PdfReader(str(out)).pages), fit_messages(config, size, pinyin_on) + spilled
 
 
 def _write_atomically(out: Path, content: bytes) -> None:
