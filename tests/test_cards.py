@@ -598,3 +598,17 @@ def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: s
     footer = with_class(card.inner, "hs-card__source")[0]
     assert footer.text == f"打印日期 2026-12-01 · 复核 2025-01-01 · 待复核 1 条 · {expected}"
     assert [e.tag for e in with_class(footer.inner, "hs-card__qr")] == ["svg"]
+
+
+@pytest.mark.parametrize("run", PRINT_RUNS)
+def test_cards_page_fits_a_phone_screen(browser: Browser, site_url: str, run: str) -> None:
+    """A6 paper is wider than a 400 px phone: the preview wraps to the screen, no sideways scroll."""
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + urls.site_path(urls.card_page(run, False)))
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.hs-card')].map(c => c.getBoundingClientRect().right))"
+    )
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert widest <= 400 and scroll <= 400, (widest, scroll)
