@@ -39,4 +39,4 @@ def on_post_build(config):
 
 
 def on_build_error(error):
-    _session.abandon()
+    _session.abandon(error)

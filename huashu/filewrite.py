@@ -35,6 +35,11 @@ _REASONS = {
 }
 
 
+def write_failure_reason(error: OSError) -> tuple[str, str]:
+    """Why a write failed, and what to do about it, in Chinese when the error is a common one."""
+    return _REASONS.get(error.errno or 0, (error.strerror or str(error), "请检查后重试"))
+
+
 class WriteError(Exception):
     """Why nothing was written; the message is for the editor."""
 
@@ -175,7 +180,7 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _failure(exc: OSError, path: Path, base: Path, within: Path | None) -> str:
-    reason, fix = _REASONS.get(exc.errno or 0, (exc.strerror or str(exc), "请解决后重试"))
+    reason, fix = write_failure_reason(exc)
     if within is None:  # an export: the file is new, nothing to keep
         return f"{_shown(path, base)}：无法写入（{reason}），请换一个位置"
     return f"{_shown(path, base)}：无法写入（{reason}），话术库的文件都保持原样，没有改动；{fix}"

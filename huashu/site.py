@@ -28,6 +28,7 @@ from mkdocs.utils import get_relative_url, is_error_template
 
 from huashu import cards, changes, csp, load_library, model, pages, review, search_index, urls
 from huashu.errors import LibraryInvalid, split_warnings
+from huashu.filewrite import write_failure_reason
 from huashu.load import DEFAULT_LIBRARY
 from huashu.model import Library
 from huashu.staging import StagedSite, StagingError
@@ -336,10 +337,20 @@ class Session:
                 raise PluginError(str(exc)) from None
             build.config.site_dir = str(staged.site_dir)  # for what runs after the build (gh-deploy)
 
-    def abandon(self) -> None:
-        if self.staged is not None:
-            self.staged.abandon()
-            self.staged = None
+    def abandon(self, error: BaseException) -> None:
+        """A build that failed: its staging folder goes, the last complete site stays.
+
+        A failed write (disk full, no permission) is said in Chinese and ends the command,
+        instead of MkDocs' traceback: under `mkdocs build` only, where nothing else runs on.
+        """
+        if self.staged is None:
+            return
+        staged, self.staged = self.staged, None
+        staged.abandon()
+        if isinstance(error, OSError):
+            why, what_to_do = write_failure_reason(error)
+            log.error(f"写入站点失败（{why}）：{staged.site_dir} 保持上一次构建的样子，没有半成品；{what_to_do}")
+            raise SystemExit(1)
 
     def harden_page(self, html: str, page: Page) -> str:
         return self.harden(html, page.file.src_uri, get_relative_url(".", page.url))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,30 @@ def test_two_builds_at_once_leave_exactly_one_of_them(tmp_path: Path) -> None:
     published = set(snapshot(shared))
     assert published in (alone["first"], alone["second"]), "pages of both versions are mixed"
     assert alone["first"] != alone["second"]
+
+
+def test_a_failed_write_is_a_clear_message_and_keeps_the_last_site(tmp_path: Path) -> None:
+    """A full disk (here: a file-size limit, a real EFBIG) ends the build in Chinese, not a traceback."""
+    project = make_project(tmp_path / "project", FIXTURES / "base_library")
+    assert mkdocs_build(project).returncode == 0
+    complete = snapshot(project / "site")
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_files,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert (
+        f"写入站点失败（超过了系统允许的文件大小）：{project / 'site'} 保持上一次构建的样子，没有半成品；"
+        "请检查系统的文件大小限制（ulimit -f）后重试"
+    ) in result.stderr
+    assert snapshot(project / "site") == complete
+    assert leftovers(project) == [".site.lock"]
