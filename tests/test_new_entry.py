@@ -124,12 +124,20 @@ def test_readable_id_from_title(title: str, expected: str) -> None:
 
 def test_new_derives_readable_ids_and_numbers_collisions(tmp_path: Path) -> None:
     library = assemble_library(tmp_path)
-    made = []
+    made, places, warnings = [], [], []
     for _ in range(3):
         result = run_cli("new", "phrase", "--category", "greetings", "--title", "午间问候", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        made.append(result.stdout.split("：")[0].removeprefix("已添加条目 "))
+        first, *rest = result.stdout.splitlines()
+        made.append(first.split("：")[0].removeprefix("已添加条目 "))
+        places.append(f"{made[-1]}（{first.split('：')[1]}）")
+        warnings.append([line for line in rest if line.startswith("注意")])
     assert made == ["wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"]
+    assert warnings == [  # a second entry of the same title is added, but never silently
+        [],
+        [f"注意：这个分类里已有同样标题的条目：{places[0]}；如果是重复添加，请删掉新条目 wujian-wenhou-2"],
+        [f"注意：这个分类里已有同样标题的条目：{places[0]}、{places[1]}；如果是重复添加，请删掉新条目 wujian-wenhou-3"],
+    ]
     assert {"wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"} <= set(load_library(library, base=tmp_path).by_id)
 
 
