@@ -53,6 +53,10 @@ _ENTRY_PATH = re.compile(r"^(entries|categories)\[(\d+)\]\.?(.*)$")
 # Rounds of "validate, skip the rows that fail": one is enough unless a skipped row was
 # what made another row valid (a reference); never loop for ever.
 _VALIDATION_ROUNDS = 3
+# The head is the first of a sheet's first rows naming this many known columns: above it a
+# sheet may have a title ("XX客服中心标准话术（2026版）", merged across the columns).
+HEAD_SEARCH_ROWS = 10
+_KNOWN_HEADS_NEEDED = 2
 
 
 class ImportUsageError(Exception):
@@ -60,7 +64,19 @@ class ImportUsageError(Exception):
 
 
 class _NotAPhraseSheet(Exception):
-    """A sheet whose head names no column huashu knows."""
+    """A sheet without a head row naming columns huashu knows."""
+
+
+@dataclass(frozen=True)
+class _Headed:
+    """A table split at its head row."""
+
+    label: str
+    name: str
+    head: list[str]
+    head_row: int
+    above: list[tuple[int, list[Cell]]]  # rows above the head with something in them (titles)
+    rows: list[tuple[int, list[Cell]]]
 
 
 @dataclass(eq=False)  # compared and hashed by identity: rows are keys of the plan's maps
@@ -119,13 +135,15 @@ class ImportResult:
     notes: list[str]
     unmapped_errors: list[str] = field(default_factory=list)  # library problems no row explains
     written: bool = False
+    sheets_not_imported: int = 0  # sheets without a head row: their rows were not read
 
     def count(self, state: str) -> int:
         return sum(1 for o in self.outcomes if o.state == state)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.unmapped_errors or self.count("skipped") or self.count("different") else 0
+        not_imported = self.sheets_not_imported or self.count("skipped") or self.count("different")
+        return 1 if self.unmapped_errors or not_imported else 0
 
 
 def parse_column_options(text: str | None) -> dict[str, Column]:
@@ -155,7 +173,7 @@ def import_sheet(
     today = today or review.today()
     library = library_to_edit(library_dir, base, ImportUsageError)
     tables, notes = read_tables(sheet_path, sheet)
-    rows, blank, heads = _rows(tables, columns or {}, notes)
+    rows, blank, heads, headless = _rows(tables, columns or {}, notes)
     ignored = [h for h in heads if h != DUE_HEADER]
     computed = [h for h in heads if h == DUE_HEADER]
     skipped: dict[Row, str] = {}
@@ -163,7 +181,9 @@ def import_sheet(
     for _ in range(_VALIDATION_ROUNDS):
         plan = _Plan(library, library_dir, base, today, trees)
         outcomes = [plan.add(row, skipped.get(row)) for row in rows]
-        result = ImportResult(outcomes, plan.new_categories, blank, ignored, computed, notes)
+        result = ImportResult(
+            outcomes, plan.new_categories, blank, ignored, computed, notes, sheets_not_imported=headless
+        )
         failures, unmapped = plan.validate()
         if not failures:
             break
@@ -182,29 +202,53 @@ def import_sheet(
 # --- reading rows ---------------------------------------------------------------------
 
 
-def _rows(tables: list[Table], given: dict[str, Column], notes: list[str]) -> tuple[list[Row], int, list[str]]:
+def _rows(tables: list[Table], given: dict[str, Column], notes: list[str]) -> tuple[list[Row], int, list[str], int]:
+    """The sheets' rows, blank rows counted, heads nobody knows, and sheets without a head."""
     rows: list[Row] = []
     blank = 0
     ignored: list[str] = []
-    for table in tables:
+    headless = 0
+    for sheet in tables:
         try:
-            mapped, unknown = _map_head(table, given)
+            table = _headed(sheet, given)
         except _NotAPhraseSheet as exc:
             if len(tables) == 1:
                 raise ImportUsageError(str(exc)) from None
-            notes.append(f"{exc}，这个工作表没有导入（一个工作簿里的说明页之类）")
+            notes.append(f"{exc}。这个工作表没有导入（说明页之类可以不管；只导入一个工作表请用 --sheet）")
+            headless += 1
             continue
+        mapped, unknown = _map_head(table, given)
         ignored += [head for head in unknown if head not in ignored]
+        for number, cells in table.above:
+            text = "　".join(cell.text for cell in cells if cell.text)
+            notes.append(f"{table.label}:{number}: 表头在第 {table.head_row} 行，这一行当作标题跳过：{text}")
         sheet_kind = kind_of(table.name) if table.name else None
         for number, cells in table.rows:
             if not any(cell.text or cell.problem for cell in cells):
                 blank += 1
                 continue
             rows.append(_row(table, number, cells, mapped, sheet_kind))
-    return rows, blank, ignored
+    return rows, blank, ignored, headless
 
 
-def _map_head(table: Table, given: dict[str, Column]) -> tuple[dict[int, Column], list[str]]:
+def _headed(table: Table, given: dict[str, Column]) -> _Headed:
+    """The table split at its head: the first of its first rows that names enough known columns."""
+    for index, (number, cells) in enumerate(table.rows):
+        if number > HEAD_SEARCH_ROWS:
+            break
+        heads = [cell.text for cell in cells]
+        if sum(1 for head in heads if head and (head in given or column_named(head))) >= _KNOWN_HEADS_NEEDED:
+            above = [(n, c) for n, c in table.rows[:index] if any(cell.text for cell in c)]
+            return _Headed(table.label, table.name, heads, number, above, table.rows[index + 1 :])
+    first_number, first = table.rows[0]
+    raise _NotAPhraseSheet(
+        f"{table.label}：前 {HEAD_SEARCH_ROWS} 行里没有表头（表头行至少要有 {_KNOWN_HEADS_NEEDED} 列是认识的，"
+        f"如 分类、标题、话术；自己的表头可以用 --columns 表头=字段 指定）；"
+        f"第 {first_number} 行是：{'、'.join(cell.text for cell in first)}"
+    )
+
+
+def _map_head(table: _Headed, given: dict[str, Column]) -> tuple[dict[int, Column], list[str]]:
     """Which column each head is; heads nobody knows are returned to be named as ignored."""
     for head in given:
         if head not in table.head:
@@ -225,14 +269,10 @@ def _map_head(table: Table, given: dict[str, Column]) -> tuple[dict[int, Column]
                 f"{table.label}：“{twin}”和“{head}”两列都是 {column.header}；请删掉一列，或用 --columns 指定用哪一列"
             )
         mapped[index] = column
-    if not mapped:
-        raise _NotAPhraseSheet(
-            f"{table.label}：第 {table.head_row} 行应是表头，但一个也不认识：{'、'.join(table.head)}"
-        )
     return mapped, unknown
 
 
-def _row(table: Table, number: int, cells: list[Cell], mapped: dict[int, Column], sheet_kind: str | None) -> Row:
+def _row(table: _Headed, number: int, cells: list[Cell], mapped: dict[int, Column], sheet_kind: str | None) -> Row:
     row = Row(f"{table.label}:{number}", number, sheet_kind, {})
     for index, column in mapped.items():
         cell = cells[index] if index < len(cells) else Cell("")

@@ -168,7 +168,12 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
             "plain.csv：表头里没有“回复语”（--columns 里写的）；表头：分类、标题、话术、内容",
         ),
         ("plain.csv", ["plain.csv"], "plain.csv：“话术”和“内容”两列都是 话术；请删掉一列，或用 --columns 指定用哪一列"),
-        ("nohead.csv", ["nohead.csv"], "nohead.csv：第 1 行应是表头，但一个也不认识：a、b"),
+        (
+            "nohead.csv",
+            ["nohead.csv"],
+            "nohead.csv：前 10 行里没有表头（表头行至少要有 2 列是认识的，如 分类、标题、话术；"
+            "自己的表头可以用 --columns 表头=字段 指定）；第 1 行是：a、b",
+        ),
         ("empty.csv", ["empty.csv"], "empty.csv：文件是空的"),
     ],
 )
@@ -231,16 +236,28 @@ def test_workbook_notes_sheet_and_rows_above_the_head(tmp_path: Path) -> None:
     workbook.active.append(["本表由客服部维护，每季度更新"])
     sheet = workbook.create_sheet("话术")
     sheet.append([])
-    sheet.append([])
+    sheet.append(["XX客服中心标准话术（2026版）"])
+    sheet.merge_cells("A2:C2")
+    sheet.append(["（内部资料）", "", "2026-01"])  # a cell in a column with a head is no head yet
     sheet.append(["分类", "标题", "话术"])
     sheet.append(["thanks", "季度回访致谢", "感谢您抽空接听回访电话！"])
     sheet.append(["thanks", "", "谢谢！"])
     workbook.save(tmp_path / "book.xlsx")
     result = run_cli("import", "book.xlsx", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[:2] == [
-        "book.xlsx（说明）：第 1 行应是表头，但一个也不认识：本表由客服部维护，每季度更新，这个工作表没有导入（一个工作簿里的说明页之类）",
-        "book.xlsx（话术）:5: 缺少标题，未导入",
+    assert result.stdout.splitlines()[:4] == [
+        "book.xlsx（说明）：前 10 行里没有表头（表头行至少要有 2 列是认识的，如 分类、标题、话术；自己的表头可以用"
+        " --columns 表头=字段 指定）；第 1 行是：本表由客服部维护，每季度更新。"
+        "这个工作表没有导入（说明页之类可以不管；只导入一个工作表请用 --sheet）",
+        "book.xlsx（话术）:2: 表头在第 4 行，这一行当作标题跳过：XX客服中心标准话术（2026版）",
+        "book.xlsx（话术）:3: 表头在第 4 行，这一行当作标题跳过：（内部资料）　2026-01",
+        "book.xlsx（话术）:6: 缺少标题，未导入",
     ]
+    sheet.delete_rows(6)  # the row without a title: now only the notes sheet is not imported
+    workbook.save(tmp_path / "book.xlsx")
+    again = run_cli("import", "book.xlsx", "--check", cwd=tmp_path)
+    assert again.returncode == 1 and "跳过 0 行" in again.stdout  # a sheet not read is never a silent success
+    only_phrases = run_cli("import", "book.xlsx", "--sheet", "话术", "--check", cwd=tmp_path)
+    assert only_phrases.returncode == 0 and "说明" not in only_phrases.stdout
     added = next(e for e in load_library(library, base=tmp_path).entries if e.title == "季度回访致谢")
     assert (added.category, added.text) == ("thanks", "感谢您抽空接听回访电话！")
