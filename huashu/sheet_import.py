@@ -34,7 +34,7 @@ from huashu.model import Category, Library
 from huashu.new_entry import entry_map, library_to_edit, new_file, target_file
 from huashu.sheet import (
     COLUMNS,
-    DUE_HEADER,
+    COMPUTED_HEADERS,
     FORBIDDEN_HEADER,
     Column,
     cell_text,
@@ -131,7 +131,7 @@ class ImportResult:
     new_categories: list[tuple[Category, Row]]
     blank_rows: int
     ignored_columns: list[str]  # heads nobody knows
-    computed_columns: list[str]  # heads of what export computes (the due date): not read
+    computed_columns: list[str]  # heads of what export computes (due date, status): not read
     notes: list[str]
     unmapped_errors: list[str] = field(default_factory=list)  # library problems no row explains
     written: bool = False
@@ -174,8 +174,8 @@ def import_sheet(
     library = library_to_edit(library_dir, base, ImportUsageError)
     tables, notes = read_tables(sheet_path, sheet)
     rows, blank, heads, headless = _rows(tables, columns or {}, notes)
-    ignored = [h for h in heads if h != DUE_HEADER]
-    computed = [h for h in heads if h == DUE_HEADER]
+    ignored = [h for h in heads if h not in COMPUTED_HEADERS]
+    computed = [h for h in heads if h in COMPUTED_HEADERS]
     skipped: dict[Row, str] = {}
     trees: dict[Path, _FileEdit] = {}
     for _ in range(_VALIDATION_ROUNDS):
@@ -409,7 +409,7 @@ class _Plan:
         # A blank cell says nothing (a team's sheet leaves out what it does not track).
         for column, text in [(c, t) for c, t in row.cells.items() if t]:
             mine = text if column.applies_to(entry.kind) else ""
-            theirs = cell_text(entry, column, self.library) if column.applies_to(entry.kind) else ""
+            theirs = cell_text(entry, column, self.library, self.today) if column.applies_to(entry.kind) else ""
             theirs = theirs.isoformat() if isinstance(theirs, datetime.date) else theirs
             if column.field != "id" and column.canonical(mine, self.library) != column.canonical(theirs, self.library):
                 differing.append(column.header)

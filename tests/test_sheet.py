@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -9,10 +10,10 @@ from pathlib import Path
 import phrase_sheet
 import pytest
 from conftest import REPO
-from test_lint import run_cli
+from test_lint import TODAY, run_cli
 from test_new_entry import added_lines
 
-from huashu import load_library
+from huashu import load_library, review
 
 XLSX_LABEL = f"话术表.xlsx（{phrase_sheet.SHEET_NAME}）"
 
@@ -109,7 +110,7 @@ def test_importing_an_export_changes_nothing(tmp_path: Path, name: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert snapshot(library) == before
     assert "180 条已存在，未改动" in result.stdout
-    assert "不导入的列：到期日期（由复核日期和复核周期算出）" in result.stdout
+    assert "不导入的列：到期日期、状态（由复核日期和复核周期算出）" in result.stdout
 
 
 def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Path) -> None:
@@ -124,9 +125,16 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
     assert workbook.sheetnames == ["话术", "流程", "问答"]
     sheet = workbook["话术"]
     head = [c.value for c in sheet[1]]
-    assert head[:5] == ["id", "分类", "标题", "话术", "忌语"] and head[-3:] == ["复核周期", "备注", "到期日期"]
+    assert head[:5] == ["id", "分类", "标题", "话术", "忌语"] and head[-3:] == ["备注", "到期日期", "状态"]
     assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == sheet.dimensions
     library = load_library(tmp_path / "scripts_library", base=tmp_path)
+    statuses = {review.review_status(e, TODAY).state for e in library.entries}
+    assert statuses == {"overdue", "soon", "ok"}  # the bundled library has each, so each is checked
+    for row in sheet.iter_rows(min_row=2):
+        state = review.review_status(library.by_id[row[0].value], TODAY).state
+        assert row[head.index("状态")].value == review.STATE_TITLES[state]
+        assert {c.fill.fgColor.rgb for c in row} == ({"00FFC7CE"} if state == "overdue" else {"00000000"})
     rows = {row[0]: dict(zip(head, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     for entry in (e for e in library.entries if e.kind == "phrase"):
         said, forbidden = rows[entry.id]["话术"], rows[entry.id]["忌语"]
@@ -137,6 +145,10 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
     assert steps[step_column].startswith(
         "1. 明确这次回访的目的，准备好要沟通的问题。\n2. 确定回访对象，生成回访样本。\n"
     )
+    cells = [c for row in procedures.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)]
+    assert not [c for c in cells if re.search("[。；，]：", c)]  # a colon never follows a full stop
+    asked = next(r for r in procedures.iter_rows(min_row=2, values_only=True) if r[0] == "callback-execution")
+    assert "\n3. 请客户按 1 至 10 分为这次服务评分：“请问您对这次服务满意吗？" in asked[step_column]
 
 
 @pytest.mark.parametrize(
