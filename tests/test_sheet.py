@@ -273,3 +273,28 @@ def test_workbook_notes_sheet_and_rows_above_the_head(tmp_path: Path) -> None:
     assert only_phrases.returncode == 0 and "说明" not in only_phrases.stdout
     added = next(e for e in load_library(library, base=tmp_path).entries if e.title == "季度回访致谢")
     assert (added.category, added.text) == ("thanks", "感谢您抽空接听回访电话！")
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("帳戶", "账户"),  # t2s gave 帐户
+        ("帳單", "账单"),
+        ("帳號", "账号"),
+        ("信用卡對帳", "信用卡对账"),
+        ("蚊帳", "蚊帐"),  # a curtain keeps 帐
+        ("帳篷", "帐篷"),
+        ("訊息", "讯息"),  # characters converted, words kept (not 消息)
+        ("資料", "资料"),  # not 数据
+        ("著急", "着急"),  # t2s kept 著
+        ("顯著", "显著"),
+        ("您好，账户余额不足。", "您好，账户余额不足。"),  # simplified text is left alone
+    ],
+)
+def test_traditional_cells_become_standard_simplified(tmp_path: Path, traditional: str, simplified: str) -> None:
+    library = bundled_copy(tmp_path)
+    (tmp_path / "t.csv").write_text(f"分类,标题,话术\n问候语,繁体{traditional},{traditional}\n", encoding="utf-8")
+    result = run_cli("import", "t.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    added = next(e for e in load_library(library, base=tmp_path).entries if e.title == f"繁体{simplified}")
+    assert added.text == simplified
