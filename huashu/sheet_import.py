@@ -104,6 +104,7 @@ class Outcome:
     message: str = ""
     entry_id: str = ""
     file: str = ""
+    filled_owner: str = ""  # the owner given to a row that left it blank
 
 
 @dataclass
@@ -185,7 +186,7 @@ def import_sheet(
     skipped: dict[Row, str] = {}
     trees: dict[Path, _FileEdit] = {}
     for _ in range(_VALIDATION_ROUNDS):
-        plan = _Plan(library, library_dir, base, today, trees)
+        plan = _Plan(library, library_dir, base, today, trees, _sheet_owners(rows, library))
         outcomes = [plan.add(row, skipped.get(row)) for row in rows]
         result = ImportResult(
             outcomes, plan.new_categories, blank, ignored, computed, notes, sheets_not_imported=headless
@@ -318,7 +319,13 @@ class _Plan:
     """The library's files as they would be after the import, built row by row."""
 
     def __init__(
-        self, library: Library, library_dir: Path, base: Path, today: datetime.date, trees: dict[Path, _FileEdit]
+        self,
+        library: Library,
+        library_dir: Path,
+        base: Path,
+        today: datetime.date,
+        trees: dict[Path, _FileEdit],
+        sheet_owners: dict[str, Counter[str]],
     ):
         self.library, self.library_dir, self.base, self.today = library, library_dir, base, today
         self.trees = trees  # the files as read, shared by every round of planning
@@ -327,9 +334,7 @@ class _Plan:
         self.new_categories: list[tuple[Category, Row]] = []
         self.planned_ids: dict[str, Row] = {}
         self.planned_titles: dict[tuple[str, str], Row] = {}
-        self.owners: dict[str, Counter[str]] = {}
-        for entry in library.entries:
-            self.owners.setdefault(entry.category, Counter())[entry.owner] += 1
+        self.sheet_owners = sheet_owners
 
     def add(self, row: Row, failed: str | None) -> Outcome:
         try:
@@ -362,15 +367,15 @@ class _Plan:
         entry_id = given_id or readable_id(
             title, lambda c: c in self.library.by_id or c in self.planned_ids, category.id
         )
-        owner = values.pop("owner", "") or self._usual_owner(category.id)
+        given_owner = values.pop("owner", "")
+        owner = given_owner or self._usual_owner(category)
         values = {"id": entry_id, "kind": kind, "title": title, "category": category.id, **values, "owner": owner}
         values.setdefault("reviewed", self.today)
         self._register_category(category, row)
         path = self._append(row, category, kind, values)
         self.planned_ids[entry_id] = row
         self.planned_titles[(category.id, title)] = row
-        self.owners.setdefault(category.id, Counter())[owner] += 1
-        return Outcome(row, "added", entry_id=entry_id, file=str(path))
+        return Outcome(row, "added", entry_id=entry_id, file=str(path), filled_owner="" if given_owner else owner)
 
     def _kind(self, row: Row) -> str:
         given = row.cells.get(_column("kind"), "")
@@ -481,11 +486,14 @@ class _Plan:
             raise _RowProblem(f"“{column.header}”不能换行（这一栏只写一行），请改成一行")
         return _block(text)
 
-    def _usual_owner(self, category_id: str) -> str:
-        owners = self.owners.get(category_id)
+    def _usual_owner(self, category: Category) -> str:
+        """The owner of most of the category's entries in the library and rows of the sheet."""
+        owners = Counter(e.owner for e in self.library.entries_in(category.id))
+        owners.update(self.sheet_owners.get(_category_key(category.title, self.library), Counter()))
         if not owners:
-            raise _RowProblem("缺少负责人（这个分类还没有条目可以参照）")
-        return owners.most_common(1)[0][0]
+            raise _RowProblem("缺少负责人（这个分类在话术库和表里都没有写了负责人的条目可以参照），请填写负责人")
+        # The most frequent; on a tie the first by name, so the order of the rows does not matter.
+        return min(owners, key=lambda owner: (-owners[owner], owner))
 
     def _edit(self, path: Path, key: str) -> _FileEdit:
         if path not in self.files:
@@ -549,6 +557,21 @@ class _Plan:
         write_files(self._texts(), self.base, within=self.library_dir)
 
 
+def _sheet_owners(rows: list[Row], library: Library) -> dict[str, Counter[str]]:
+    """The owners the sheet's rows give, by category (its id, or a new category's name)."""
+    owners: dict[str, Counter[str]] = {}
+    for row in rows:
+        owner, category = row.cells.get(_column("owner"), ""), row.cells.get(_column("category"), "")
+        if owner and category:
+            owners.setdefault(_category_key(category, library), Counter())[owner] += 1
+    return owners
+
+
+def _category_key(given: str, library: Library) -> str:
+    """A category as a row names it: an existing one by its id, a new one by its name."""
+    return next((c.id for c in library.categories if given in (c.id, c.title)), given)
+
+
 def _block(text: str) -> Any:
     """Multi-line text as a `|` block, keeping its line breaks."""
     return LiteralScalarString(text) if "\n" in text else text
@@ -588,6 +611,10 @@ def report(result: ImportResult, check: bool, base: Path) -> str:
     for outcome in result.outcomes:
         for conversion in outcome.row.conversions:
             lines.append(f"{outcome.row.where}: 繁体字已转为简体：{conversion}")
+        if outcome.filled_owner:
+            lines.append(
+                f"{outcome.row.where}: 负责人为空，已按这个分类最常见的负责人填写“{outcome.filled_owner}”（不对请在表里填写）"
+            )
     for outcome in result.outcomes:
         if outcome.state in ("skipped", "different"):
             suffix = "，未导入" if outcome.state == "skipped" else ""

@@ -56,6 +56,7 @@ def test_import_writes_good_rows_and_names_every_bad_one(tmp_path: Path, sheets:
     for line in expected_row_lines(XLSX_LABEL):
         assert line in out
     assert f"1 条已存在，未改动：{XLSX_LABEL} 第 150 行" in out
+    assert f"{XLSX_LABEL}:4: 负责人为空，已按这个分类最常见的负责人填写“培训组”（不对请在表里填写）" in out
     assert "忽略的列：序号（不认识的表头；要导入请用 --columns 表头=字段）" in out
     assert f"已新增分类 cuijiao-tixing：催缴提醒（话术，来自 {XLSX_LABEL}:3）" in out
     assert "汇总：新增 282 条，已存在未改动 1 条，已存在且内容不同未覆盖 1 条，跳过 12 行，空行 4 行。" in out
@@ -257,12 +258,13 @@ def test_workbook_notes_sheet_and_rows_above_the_head(tmp_path: Path) -> None:
     workbook.save(tmp_path / "book.xlsx")
     result = run_cli("import", "book.xlsx", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[:4] == [
+    assert result.stdout.splitlines()[:5] == [
         "book.xlsx（说明）：前 10 行里没有表头（表头行至少要有 2 列是认识的，如 分类、标题、话术；自己的表头可以用"
         " --columns 表头=字段 指定）；第 1 行是：本表由客服部维护，每季度更新。"
         "这个工作表没有导入（说明页之类可以不管；只导入一个工作表请用 --sheet）",
         "book.xlsx（话术）:2: 表头在第 4 行，这一行当作标题跳过：XX客服中心标准话术（2026版）",
         "book.xlsx（话术）:3: 表头在第 4 行，这一行当作标题跳过：（内部资料）　2026-01",
+        "book.xlsx（话术）:5: 负责人为空，已按这个分类最常见的负责人填写“培训组”（不对请在表里填写）",
         "book.xlsx（话术）:6: 缺少标题，未导入",
     ]
     sheet.delete_rows(6)  # the row without a title: now only the notes sheet is not imported
@@ -298,3 +300,46 @@ def test_traditional_cells_become_standard_simplified(tmp_path: Path, traditiona
     assert result.returncode == 0, result.stdout + result.stderr
     added = next(e for e in load_library(library, base=tmp_path).entries if e.title == f"繁体{simplified}")
     assert added.text == simplified
+
+
+OWNER_ROWS = [  # (title, category, owner)
+    ("催缴一", "催缴提醒", ""),  # a new category's first row: its owner comes from the rows below
+    ("催缴二", "催缴提醒", "财务组"),
+    ("催缴三", "催缴提醒", "客服一组"),
+    ("催缴四", "催缴提醒", "客服一组"),
+    ("早安问候", "greetings", ""),  # an existing category: its entries count too
+    ("空白分类", "空白分类", ""),  # no owner anywhere to go by
+]
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["as-written", "reversed"])
+def test_blank_owners_are_filled_from_the_whole_sheet_and_reported(tmp_path: Path, order: int) -> None:
+    library = bundled_copy(tmp_path)
+    written = OWNER_ROWS[::order]
+    lines = [f"{category},{title},您好,{owner}" for title, category, owner in written]
+    (tmp_path / "o.csv").write_text("\n".join(["分类,标题,话术,负责人", *lines]) + "\n", encoding="utf-8")
+    row = {title: number for number, (title, _, _) in enumerate(written, 2)}
+    result = run_cli("import", "o.csv", cwd=tmp_path)
+    assert result.returncode == 1  # the row with no owner to go by
+    out = result.stdout.splitlines()
+    filled = "负责人为空，已按这个分类最常见的负责人填写"
+    assert [line for line in out if filled in line] == sorted(
+        [
+            f"o.csv:{row['催缴一']}: {filled}“客服一组”（不对请在表里填写）",
+            f"o.csv:{row['早安问候']}: {filled}“培训组”（不对请在表里填写）",
+        ],
+        key=lambda line: int(line.split(":")[1]),
+    )
+    assert (
+        f"o.csv:{row['空白分类']}: 缺少负责人（这个分类在话术库和表里都没有写了负责人的条目可以参照），请填写负责人，未导入"
+        in out
+    )
+    owners = {e.title: e.owner for e in load_library(library, base=tmp_path).entries}
+    assert [owners.get(title) for title, _, _ in OWNER_ROWS] == [
+        "客服一组",
+        "财务组",
+        "客服一组",
+        "客服一组",
+        "培训组",
+        None,
+    ]
