@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import opencc
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -32,6 +31,7 @@ from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
 from huashu.model import Category, Library
 from huashu.new_entry import entry_map, library_to_edit, new_file, target_file
+from huashu.readings import to_simplified
 from huashu.sheet import (
     COLUMNS,
     COMPUTED_HEADERS,
@@ -46,13 +46,6 @@ from huashu.sheet import (
 from huashu.sheet_read import Cell, Table, read_tables
 from huashu.validate import id_problem
 
-# Taiwan's forms read as mainland ones (著急 → 着急, where plain t2s keeps 著); no words
-# are replaced (tw2sp would make 资料 数据 and 网路 网络).
-_TO_SIMPLIFIED = opencc.OpenCC("tw2s")
-# 帳 is 账 in standard simplified (帳戶 → 账户, 帳單 → 账单), but OpenCC's tables make it 帐,
-# which is right only for a tent or a curtain: so 帳 is read as 賬 outside those words.
-_CURTAIN_WORDS = ("帳篷", "帳棚", "帳幕", "帳幔", "帳子", "蚊帳", "營帳", "帷帳", "軍帳", "床帳", "紗帳", "羅帳")
-_ACCOUNT_ZHANG = re.compile("|".join([*_CURTAIN_WORDS, "帳"]))
 # Where a new category's entries are shown, by the kind of the row that adds it.
 _KIND_SECTIONS: dict[str, model.Section] = {"phrase": "phrases", "procedure": "procedures", "faq": "faq"}
 _ENTRY_PATH = re.compile(r"^(entries|categories)\[(\d+)\]\.?(.*)$")
@@ -293,11 +286,6 @@ def _row(table: _Headed, number: int, cells: list[Cell], mapped: dict[int, Colum
                 text = simplified
         row.cells[column] = text
     return row
-
-
-def to_simplified(text: str) -> str:
-    """Traditional characters as standard simplified ones (a simplified text is left as it is)."""
-    return _TO_SIMPLIFIED.convert(_ACCOUNT_ZHANG.sub(lambda m: "賬" if m.group() == "帳" else m.group(), text))
 
 
 def _changed_characters(before: str, after: str) -> str:

@@ -105,9 +105,15 @@ def test_new_refuses_bad_requests_without_touching_files(tmp_path: Path, args: l
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
-        ("午间问候", "wujian-wenhou"),  # hanzi outside the phrase dictionary: paired
-        ("标准问候语", "biaozhun-wenhou-yu"),
-        ("女士绿色通道", "nvshi-lvsetongdao"),  # dictionary words whole; ü typed v
+        ("午间问候", "wujian-wenhou"),
+        ("标准问候语", "biaozhun-wenhouyu"),  # a three-character word whole (was biaozhun-wenhou-yu)
+        ("日期单元格", "riqi-danyuange"),  # (was riqi-danyuan-ge)
+        ("多行道歉", "duoxing-daoqian"),  # no reading across words: 行道 is not one here (was duo-hangdao-qian)
+        ("催缴提醒", "cuijiao-tixing"),
+        ("请稍等", "qingshaodeng"),  # one word
+        ("客户要求赔偿", "kehu-yaoqiu-peichang"),
+        ("女士绿色通道", "nvshi-lvse-tongdao"),  # a four-character word of two words is two; ü typed v
+        ("投訴致歉", "tousu-zhiqian"),  # traditional characters cut as simplified
         ("4G网络故障", "4g-wangluo-guzhang"),  # ascii kept, lowercased
         ("ABC-def 客服", "abc-def-kefu"),
         ("VIP客户投诉升级处理流程说明，以及后续的回访与记录要求", "vip-kehu-tousu-shengji-chuli"),  # whole words ≤ 32
