@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import zipfile
@@ -343,3 +344,30 @@ def test_blank_owners_are_filled_from_the_whole_sheet_and_reported(tmp_path: Pat
         "培训组",
         None,
     ]
+
+
+# Cells YAML would read as something else (booleans, null, numbers, dates, times, a list,
+# a comment, a mapping) if they were written bare: each is imported as the text it is.
+YAML_LOOKALIKES = ["yes", "No", "on", "off", "YES", "True", "null", "~", "1e3", "0x1f", "2026-01-01", "12:30"]
+YAML_LOOKALIKES += ["- x", "# x", "{称呼}", "[a]", "a: b", "'quoted'", '"双引号"', "@at", "`tick`", "x #y", "%p"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cells_are_imported_as_the_text_they_are(tmp_path: Path, suffix: str) -> None:
+    from openpyxl import Workbook
+
+    library = bundled_copy(tmp_path)
+    rows = [["分类", "标题", "话术", "使用场景"], *(["greetings", cell, cell, cell] for cell in YAML_LOOKALIKES)]
+    if suffix == ".csv":
+        with open(tmp_path / "odd.csv", "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(rows)
+    else:
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(tmp_path / "odd.xlsx")
+    result = run_cli("import", f"odd{suffix}", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    added = {e.title: e for e in load_library(library, base=tmp_path).entries if e.title in YAML_LOOKALIKES}
+    assert sorted(added) == sorted(YAML_LOOKALIKES)
+    assert all((e.text, e.when) == (title, title) for title, e in added.items())
