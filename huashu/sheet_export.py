@@ -1,7 +1,7 @@
 """`huashu export`: every entry as a spreadsheet managers review (xlsx, or one CSV).
 
 One sheet per kind (话术 / 流程 / 问答), the columns of `huashu.sheet`; forbidden
-wording in its own 忌语 column. The same library always exports the same bytes: the
+wording in its own 忌语 column. The same library exports the same bytes on the same day (the 状态 column is computed on it): the
 workbook's timestamps and the zip entries' dates are fixed.
 """
 
