@@ -1,8 +1,9 @@
 """`huashu export`: every entry as a spreadsheet managers review (xlsx, or one CSV).
 
 One sheet per kind (话术 / 流程 / 问答), the columns of `huashu.sheet`; forbidden
-wording in its own 忌语 column. The same library exports the same bytes on the same day (the 状态 column is computed on it): the
-workbook's timestamps and the zip entries' dates are fixed.
+wording in its own 忌语 column. The same library exports the same bytes on the same day
+(the 状态 column is computed on it): the workbook's timestamps and the zip entries' dates
+are fixed.
 """
 
 from __future__ import annotations
