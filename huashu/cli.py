@@ -328,7 +328,16 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_reviewed(args: argparse.Namespace) -> int:
-    on = args.date or review.today()
+    today = review.today()
+    on = args.date or today
+    if on > today:
+        # A review cannot have happened yet; a typo (2062 for 2026) would only fail the next build.
+        print(
+            f"--date {on} 晚于今天（{today}）：复核日期不能是将来的日期，没有写入。"
+            "请写实际复核的那一天（不写 --date 就是今天）",
+            file=sys.stderr,
+        )
+        return 2
     try:
         marked = mark_reviewed(args.library or default_library(), args.ids, on)
     except (ReviewedError, WriteError) as exc:

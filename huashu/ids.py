@@ -6,10 +6,12 @@ an import adds: an id an editor can read in a URL and guess from the title.
 
 from __future__ import annotations
 
-import itertools
+import functools
+import logging
 from collections.abc import Callable, Container, Iterator
+from typing import Any
 
-from huashu.readings import char_readings, dictionary_words, is_hanzi, plain_syllable
+from huashu.readings import char_readings, dictionary_words, is_hanzi, plain_syllable, to_simplified
 from huashu.validate import id_problem
 
 # Long titles give long URLs: words are kept while the id stays within this many letters.
@@ -19,33 +21,46 @@ MAX_ID_LENGTH = 32
 def title_words(title: str) -> list[str]:
     """The title's words in pinyin and its ascii words, in order.
 
-    A word of pypinyin's phrase dictionary keeps its syllables together; other hanzi are
-    paired (most Chinese words have two characters: 午间问候 → wujian, wenhou), as no word
-    segmenter ships with huashu.
+    The title (in simplified characters) is cut into words by jieba's dictionary (多行道歉 →
+    多行 / 道歉, 标准问候语 → 标准 / 问候语), without its guesses at unknown words (HMM), so
+    an id is predictable. Each word is read with pypinyin's phrase readings inside it, never
+    across words.
     """
     words: list[str] = []
-    for kind, run in itertools.groupby(_tokens(title.lower()), key=lambda token: token[0]):
-        pieces = [piece for _, piece in run]
-        if kind == "hanzi":
-            words += ["".join(pieces[i : i + 2]) for i in range(0, len(pieces), 2)]
-        elif kind == "ascii":
-            words.append("".join(pieces))
-        elif kind == "word":
-            words += pieces
-    return words
+    for token in _segmenter().cut(to_simplified(title).lower(), HMM=False):
+        if token.isascii() and token.isalnum():
+            words.append(token)
+        elif any(is_hanzi(char) for char in token):
+            words += ["".join(_syllables(part)) for part in _halves(token)]
+    return [word for word in words if word]
 
 
-def _tokens(title: str) -> Iterator[tuple[str, str]]:
-    """("word", pinyin) for a dictionary word, ("hanzi", syllable), ("ascii", letter) or ("gap", "")."""
-    for word, readings in dictionary_words(title):
+def _halves(word: str) -> list[str]:
+    """A four-character word made of two words as those two (网络故障 → 网络, 故障): short id words."""
+    halves = [word[:2], word[2:]]
+    if len(word) == 4 and all(_segmenter().FREQ.get(half) for half in halves):
+        return halves
+    return [word]
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    """jieba's default dictionary, loaded once, when an id is first made (about a second)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # not its "Building prefix dict" chatter on every command
+    return jieba.Tokenizer()
+
+
+def _syllables(word: str) -> Iterator[str]:
+    """A word's toneless syllables: a phrase's reading where the phrase dictionary has one."""
+    for part, readings in dictionary_words(word):
         if readings:
-            yield "word", "".join(plain_syllable(r) for r in readings)
-        elif is_hanzi(word) and char_readings(word):
-            yield "hanzi", char_readings(word)[0]
-        elif word.isascii() and word.isalnum():
-            yield "ascii", word
-        else:
-            yield "gap", ""
+            yield from (plain_syllable(r) for r in readings)
+        elif is_hanzi(part) and char_readings(part):
+            yield char_readings(part)[0]
+        elif part.isascii() and part.isalnum():
+            yield part
 
 
 def readable_id(title: str, taken: Container[str] | Callable[[str], bool], fallback: str) -> str:

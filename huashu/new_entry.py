@@ -42,6 +42,7 @@ class AddedEntry:
     file: Path
     line: int
     created_file: bool
+    same_title: tuple[str, ...] = ()  # entries of the category already titled so (a likely double)
 
 
 def target_file(library: Library, library_dir: Path, base: Path, category: Category, kind: str) -> Path:
@@ -153,7 +154,13 @@ def add_entry(
     else:
         data, lines = appended(original, "entries", [entry], display_name(path, base))
     checked_and_written(library_dir, base, {path: data}, NewEntryError)
-    return AddedEntry(entry_id, path, lines[0], original is None)
+    twins = tuple(_where(e, base) for e in library.entries_in(category_id) if e.title == title)
+    return AddedEntry(entry_id, path, lines[0], original is None, twins)
+
+
+def _where(entry: model.Entry, base: Path) -> str:
+    assert entry.origin is not None
+    return f"{entry.id}（{display_name(base / entry.origin.file, base)}:{entry.origin.line}）"
 
 
 def checked_and_written(library_dir: Path, base: Path, changes: dict[Path, bytes], refuse: type[Exception]) -> None:
@@ -184,7 +191,11 @@ def new_file(
 def describe(added: AddedEntry, base: Path) -> str:
     where = display_name(added.file, base)
     made = "（新建文件）" if added.created_file else ""
-    return (
-        f"已添加条目 {added.entry_id}：{where}:{added.line}{made}\n"
-        f"请把“{model.UNFINISHED_MARK}”换成内容，然后运行 huashu validate 和 huashu lint。"
-    )
+    lines = [f"已添加条目 {added.entry_id}：{where}:{added.line}{made}"]
+    if added.same_title:
+        lines.append(
+            f"注意：这个分类里已有同样标题的条目：{'、'.join(added.same_title)}；"
+            f"如果是重复添加，请删掉新条目 {added.entry_id}"
+        )
+    lines.append(f"请把“{model.UNFINISHED_MARK}”换成内容，然后运行 huashu validate 和 huashu lint。")
+    return "\n".join(lines)

@@ -20,6 +20,13 @@ _HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _TO_SIMPLIFIED = ("t2s", "tw2s", "hk2s")
 _MAX_PHRASE = 4
+# Taiwan's forms read as mainland ones (著急 → 着急, where plain t2s keeps 著); no words
+# are replaced (tw2sp would make 资料 数据 and 网路 网络).
+_TW_TO_SIMPLIFIED = opencc.OpenCC("tw2s")
+# 帳 is 账 in standard simplified (帳戶 → 账户, 帳單 → 账单), but OpenCC's tables make it 帐,
+# which is right only for a tent or a curtain: so 帳 is read as 賬 outside those words.
+_CURTAIN_WORDS = ("帳篷", "帳棚", "帳幕", "帳幔", "帳子", "蚊帳", "營帳", "帷帳", "軍帳", "床帳", "紗帳", "羅帳")
+_ACCOUNT_ZHANG = re.compile("|".join([*_CURTAIN_WORDS, "帳"]))
 
 
 def is_hanzi(char: str) -> bool:
@@ -100,6 +107,11 @@ def traditional_folding(library_chars: Iterable[str]) -> dict[str, str]:
             if simplified != original and len(simplified) == 1 and simplified in wanted:
                 folding.setdefault(original, simplified)
     return dict(sorted(folding.items()))
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as standard simplified ones (a simplified text is left as it is)."""
+    return _TW_TO_SIMPLIFIED.convert(_ACCOUNT_ZHANG.sub(lambda m: "賬" if m.group() == "帳" else m.group(), text))
 
 
 def dictionary_words(text: str) -> list[tuple[str, tuple[str, ...]]]:

@@ -48,12 +48,16 @@ ALIASES = {
 # Forbidden wording (a phrase with `avoid: true`) has a column of its own, never the 话术 column.
 FORBIDDEN_HEADER = "忌语"
 FORBIDDEN_ALIASES = ("服务忌语", "禁用语")
+# Columns export computes from the review date and period (import reads neither).
 DUE_HEADER = "到期日期"
+STATUS_HEADER = "状态"
+COMPUTED_HEADERS = (DUE_HEADER, STATUS_HEADER)
 # Fields that are not texts but belong in a sheet managers review (other metadata, such as
 # placeholders, references and lint settings, stays in the YAML).
 SHEET_METADATA = ("id", "kind", "category", "owner", "reviewed", "review_in", "channels", "steps")
 # Separators of short lists (tags, channels, aliases) written on one line in a cell.
 _ITEM_SEPARATORS = re.compile(r"[\n、,，;；]")
+_CLOSING_MARKS = "。．.；;，, "
 _STEP_NUMBER = re.compile(r"^\s*(\d+)\s*[.．、)）]\s*")
 
 
@@ -62,7 +66,7 @@ class Column:
     """One column of a phrase sheet: a field of some entry kinds (or the computed due date)."""
 
     header: str
-    field: str  # "" for the due date, which is computed
+    field: str  # "" for a computed column (the due date, the review status)
     kinds: tuple[str, ...]
     is_list: bool = False
     short_list: bool = False  # items on one line, split at 、 and commas (tags, channels)
@@ -163,6 +167,7 @@ def _columns() -> tuple[Column, ...]:
             aliases = FORBIDDEN_ALIASES if head == FORBIDDEN_HEADER else ()
             columns.append(dataclasses.replace(base, header=head, forbidden=True, names=(head, *aliases)))
     columns.append(Column(header=DUE_HEADER, field="", kinds=tuple(model.ENTRY_CLASSES), is_date=True))
+    columns.append(Column(header=STATUS_HEADER, field="", kinds=tuple(model.ENTRY_CLASSES)))
     return tuple(columns)
 
 
@@ -183,10 +188,12 @@ def column_named(head: str) -> Column | None:
     return next((c for c in COLUMNS if wanted in {normalized_head(n) for n in c.names}), None)
 
 
-def cell_text(entry: Entry, column: Column, library: Library) -> str | datetime.date:
+def cell_text(entry: Entry, column: Column, library: Library, today: datetime.date) -> str | datetime.date:
     """What an exported sheet shows in this column for the entry (a date stays a date)."""
-    if not column.field:
+    if column.header == DUE_HEADER:
         return review.due_date(entry)
+    if column.header == STATUS_HEADER:
+        return review.STATE_TITLES[review.review_status(entry, today).state]
     if column.forbidden != model.is_forbidden(entry) and column.field in _forbidden_fields():
         return ""
     value = getattr(entry, column.field)
@@ -210,13 +217,15 @@ def _forbidden_fields() -> set[str]:
 
 
 def _step_text(number: int, step: model.Step, library: Library) -> str:
-    """A step as one numbered line (its texts in the order pages show them)."""
-    line = f"{number}. {step.do}"
+    """A step as one numbered line (its texts in the order pages show them): "1. 问候（10 秒）：“您好”"."""
+    said = step.say or (getattr(library.by_id.get(step.phrase or ""), "text", "") if step.phrase else "")
+    followed = bool(step.limit or said)
+    # What follows the action continues its sentence: its closing 。 or ； would stand before it.
+    line = f"{number}. {step.do.rstrip(_CLOSING_MARKS) if followed else step.do}"
     if step.limit:
         line += f"（{step.limit}）"
-    said = step.say or (getattr(library.by_id.get(step.phrase or ""), "text", "") if step.phrase else "")
     if said:
-        line += f"：“{said}”"
+        line += f"“{said}”" if line.endswith(("：", ":")) else f"：“{said}”"
     return line
 
 

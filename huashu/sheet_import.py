@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import opencc
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -32,9 +31,10 @@ from huashu.ids import readable_id
 from huashu.load import CATEGORY_FILE, display_name
 from huashu.model import Category, Library
 from huashu.new_entry import entry_map, library_to_edit, new_file, target_file
+from huashu.readings import to_simplified
 from huashu.sheet import (
     COLUMNS,
-    DUE_HEADER,
+    COMPUTED_HEADERS,
     FORBIDDEN_HEADER,
     Column,
     cell_text,
@@ -46,13 +46,16 @@ from huashu.sheet import (
 from huashu.sheet_read import Cell, Table, read_tables
 from huashu.validate import id_problem
 
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
 # Where a new category's entries are shown, by the kind of the row that adds it.
 _KIND_SECTIONS: dict[str, model.Section] = {"phrase": "phrases", "procedure": "procedures", "faq": "faq"}
 _ENTRY_PATH = re.compile(r"^(entries|categories)\[(\d+)\]\.?(.*)$")
 # Rounds of "validate, skip the rows that fail": one is enough unless a skipped row was
 # what made another row valid (a reference); never loop for ever.
 _VALIDATION_ROUNDS = 3
+# The head is the first of a sheet's first rows naming this many known columns: above it a
+# sheet may have a title ("XX客服中心标准话术（2026版）", merged across the columns).
+HEAD_SEARCH_ROWS = 10
+_KNOWN_HEADS_NEEDED = 2
 
 
 class ImportUsageError(Exception):
@@ -60,7 +63,19 @@ class ImportUsageError(Exception):
 
 
 class _NotAPhraseSheet(Exception):
-    """A sheet whose head names no column huashu knows."""
+    """A sheet without a head row naming columns huashu knows."""
+
+
+@dataclass(frozen=True)
+class _Headed:
+    """A table split at its head row."""
+
+    label: str
+    name: str
+    head: list[str]
+    head_row: int
+    above: list[tuple[int, list[Cell]]]  # rows above the head with something in them (titles)
+    rows: list[tuple[int, list[Cell]]]
 
 
 @dataclass(eq=False)  # compared and hashed by identity: rows are keys of the plan's maps
@@ -82,6 +97,7 @@ class Outcome:
     message: str = ""
     entry_id: str = ""
     file: str = ""
+    filled_owner: str = ""  # the owner given to a row that left it blank
 
 
 @dataclass
@@ -115,17 +131,19 @@ class ImportResult:
     new_categories: list[tuple[Category, Row]]
     blank_rows: int
     ignored_columns: list[str]  # heads nobody knows
-    computed_columns: list[str]  # heads of what export computes (the due date): not read
+    computed_columns: list[str]  # heads of what export computes (due date, status): not read
     notes: list[str]
     unmapped_errors: list[str] = field(default_factory=list)  # library problems no row explains
     written: bool = False
+    sheets_not_imported: int = 0  # sheets without a head row: their rows were not read
 
     def count(self, state: str) -> int:
         return sum(1 for o in self.outcomes if o.state == state)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.unmapped_errors or self.count("skipped") or self.count("different") else 0
+        not_imported = self.sheets_not_imported or self.count("skipped") or self.count("different")
+        return 1 if self.unmapped_errors or not_imported else 0
 
 
 def parse_column_options(text: str | None) -> dict[str, Column]:
@@ -155,15 +173,17 @@ def import_sheet(
     today = today or review.today()
     library = library_to_edit(library_dir, base, ImportUsageError)
     tables, notes = read_tables(sheet_path, sheet)
-    rows, blank, heads = _rows(tables, columns or {}, notes)
-    ignored = [h for h in heads if h != DUE_HEADER]
-    computed = [h for h in heads if h == DUE_HEADER]
+    rows, blank, heads, headless = _rows(tables, columns or {}, notes)
+    ignored = [h for h in heads if h not in COMPUTED_HEADERS]
+    computed = [h for h in heads if h in COMPUTED_HEADERS]
     skipped: dict[Row, str] = {}
     trees: dict[Path, _FileEdit] = {}
     for _ in range(_VALIDATION_ROUNDS):
-        plan = _Plan(library, library_dir, base, today, trees)
+        plan = _Plan(library, library_dir, base, today, trees, _sheet_owners(rows, library))
         outcomes = [plan.add(row, skipped.get(row)) for row in rows]
-        result = ImportResult(outcomes, plan.new_categories, blank, ignored, computed, notes)
+        result = ImportResult(
+            outcomes, plan.new_categories, blank, ignored, computed, notes, sheets_not_imported=headless
+        )
         failures, unmapped = plan.validate()
         if not failures:
             break
@@ -182,29 +202,53 @@ def import_sheet(
 # --- reading rows ---------------------------------------------------------------------
 
 
-def _rows(tables: list[Table], given: dict[str, Column], notes: list[str]) -> tuple[list[Row], int, list[str]]:
+def _rows(tables: list[Table], given: dict[str, Column], notes: list[str]) -> tuple[list[Row], int, list[str], int]:
+    """The sheets' rows, blank rows counted, heads nobody knows, and sheets without a head."""
     rows: list[Row] = []
     blank = 0
     ignored: list[str] = []
-    for table in tables:
+    headless = 0
+    for sheet in tables:
         try:
-            mapped, unknown = _map_head(table, given)
+            table = _headed(sheet, given)
         except _NotAPhraseSheet as exc:
             if len(tables) == 1:
                 raise ImportUsageError(str(exc)) from None
-            notes.append(f"{exc}，这个工作表没有导入（一个工作簿里的说明页之类）")
+            notes.append(f"{exc}。这个工作表没有导入（说明页之类可以不管；只导入一个工作表请用 --sheet）")
+            headless += 1
             continue
+        mapped, unknown = _map_head(table, given)
         ignored += [head for head in unknown if head not in ignored]
+        for number, cells in table.above:
+            text = "　".join(cell.text for cell in cells if cell.text)
+            notes.append(f"{table.label}:{number}: 表头在第 {table.head_row} 行，这一行当作标题跳过：{text}")
         sheet_kind = kind_of(table.name) if table.name else None
         for number, cells in table.rows:
             if not any(cell.text or cell.problem for cell in cells):
                 blank += 1
                 continue
             rows.append(_row(table, number, cells, mapped, sheet_kind))
-    return rows, blank, ignored
+    return rows, blank, ignored, headless
 
 
-def _map_head(table: Table, given: dict[str, Column]) -> tuple[dict[int, Column], list[str]]:
+def _headed(table: Table, given: dict[str, Column]) -> _Headed:
+    """The table split at its head: the first of its first rows that names enough known columns."""
+    for index, (number, cells) in enumerate(table.rows):
+        if number > HEAD_SEARCH_ROWS:
+            break
+        heads = [cell.text for cell in cells]
+        if sum(1 for head in heads if head and (head in given or column_named(head))) >= _KNOWN_HEADS_NEEDED:
+            above = [(n, c) for n, c in table.rows[:index] if any(cell.text for cell in c)]
+            return _Headed(table.label, table.name, heads, number, above, table.rows[index + 1 :])
+    first_number, first = table.rows[0]
+    raise _NotAPhraseSheet(
+        f"{table.label}：前 {HEAD_SEARCH_ROWS} 行里没有表头（表头行至少要有 {_KNOWN_HEADS_NEEDED} 列是认识的，"
+        f"如 分类、标题、话术；自己的表头可以用 --columns 表头=字段 指定）；"
+        f"第 {first_number} 行是：{'、'.join(cell.text for cell in first)}"
+    )
+
+
+def _map_head(table: _Headed, given: dict[str, Column]) -> tuple[dict[int, Column], list[str]]:
     """Which column each head is; heads nobody knows are returned to be named as ignored."""
     for head in given:
         if head not in table.head:
@@ -225,14 +269,10 @@ def _map_head(table: Table, given: dict[str, Column]) -> tuple[dict[int, Column]
                 f"{table.label}：“{twin}”和“{head}”两列都是 {column.header}；请删掉一列，或用 --columns 指定用哪一列"
             )
         mapped[index] = column
-    if not mapped:
-        raise _NotAPhraseSheet(
-            f"{table.label}：第 {table.head_row} 行应是表头，但一个也不认识：{'、'.join(table.head)}"
-        )
     return mapped, unknown
 
 
-def _row(table: Table, number: int, cells: list[Cell], mapped: dict[int, Column], sheet_kind: str | None) -> Row:
+def _row(table: _Headed, number: int, cells: list[Cell], mapped: dict[int, Column], sheet_kind: str | None) -> Row:
     row = Row(f"{table.label}:{number}", number, sheet_kind, {})
     for index, column in mapped.items():
         cell = cells[index] if index < len(cells) else Cell("")
@@ -240,7 +280,7 @@ def _row(table: Table, number: int, cells: list[Cell], mapped: dict[int, Column]
             row.problems.append(f"“{table.head[index]}”列{cell.problem}")
         text = cell.text
         if column.field != "id":
-            simplified = _TO_SIMPLIFIED.convert(text)
+            simplified = to_simplified(text)
             if simplified != text:
                 row.conversions.append(f"“{table.head[index]}”{_changed_characters(text, simplified)}")
                 text = simplified
@@ -267,7 +307,13 @@ class _Plan:
     """The library's files as they would be after the import, built row by row."""
 
     def __init__(
-        self, library: Library, library_dir: Path, base: Path, today: datetime.date, trees: dict[Path, _FileEdit]
+        self,
+        library: Library,
+        library_dir: Path,
+        base: Path,
+        today: datetime.date,
+        trees: dict[Path, _FileEdit],
+        sheet_owners: dict[str, Counter[str]],
     ):
         self.library, self.library_dir, self.base, self.today = library, library_dir, base, today
         self.trees = trees  # the files as read, shared by every round of planning
@@ -276,9 +322,7 @@ class _Plan:
         self.new_categories: list[tuple[Category, Row]] = []
         self.planned_ids: dict[str, Row] = {}
         self.planned_titles: dict[tuple[str, str], Row] = {}
-        self.owners: dict[str, Counter[str]] = {}
-        for entry in library.entries:
-            self.owners.setdefault(entry.category, Counter())[entry.owner] += 1
+        self.sheet_owners = sheet_owners
 
     def add(self, row: Row, failed: str | None) -> Outcome:
         try:
@@ -311,15 +355,15 @@ class _Plan:
         entry_id = given_id or readable_id(
             title, lambda c: c in self.library.by_id or c in self.planned_ids, category.id
         )
-        owner = values.pop("owner", "") or self._usual_owner(category.id)
+        given_owner = values.pop("owner", "")
+        owner = given_owner or self._usual_owner(category)
         values = {"id": entry_id, "kind": kind, "title": title, "category": category.id, **values, "owner": owner}
         values.setdefault("reviewed", self.today)
         self._register_category(category, row)
         path = self._append(row, category, kind, values)
         self.planned_ids[entry_id] = row
         self.planned_titles[(category.id, title)] = row
-        self.owners.setdefault(category.id, Counter())[owner] += 1
-        return Outcome(row, "added", entry_id=entry_id, file=str(path))
+        return Outcome(row, "added", entry_id=entry_id, file=str(path), filled_owner="" if given_owner else owner)
 
     def _kind(self, row: Row) -> str:
         given = row.cells.get(_column("kind"), "")
@@ -369,7 +413,7 @@ class _Plan:
         # A blank cell says nothing (a team's sheet leaves out what it does not track).
         for column, text in [(c, t) for c, t in row.cells.items() if t]:
             mine = text if column.applies_to(entry.kind) else ""
-            theirs = cell_text(entry, column, self.library) if column.applies_to(entry.kind) else ""
+            theirs = cell_text(entry, column, self.library, self.today) if column.applies_to(entry.kind) else ""
             theirs = theirs.isoformat() if isinstance(theirs, datetime.date) else theirs
             if column.field != "id" and column.canonical(mine, self.library) != column.canonical(theirs, self.library):
                 differing.append(column.header)
@@ -430,11 +474,14 @@ class _Plan:
             raise _RowProblem(f"“{column.header}”不能换行（这一栏只写一行），请改成一行")
         return _block(text)
 
-    def _usual_owner(self, category_id: str) -> str:
-        owners = self.owners.get(category_id)
+    def _usual_owner(self, category: Category) -> str:
+        """The owner of most of the category's entries in the library and rows of the sheet."""
+        owners = Counter(e.owner for e in self.library.entries_in(category.id))
+        owners.update(self.sheet_owners.get(_category_key(category.title, self.library), Counter()))
         if not owners:
-            raise _RowProblem("缺少负责人（这个分类还没有条目可以参照）")
-        return owners.most_common(1)[0][0]
+            raise _RowProblem("缺少负责人（这个分类在话术库和表里都没有写了负责人的条目可以参照），请填写负责人")
+        # The most frequent; on a tie the first by name, so the order of the rows does not matter.
+        return min(owners, key=lambda owner: (-owners[owner], owner))
 
     def _edit(self, path: Path, key: str) -> _FileEdit:
         if path not in self.files:
@@ -498,6 +545,21 @@ class _Plan:
         write_files(self._texts(), self.base, within=self.library_dir)
 
 
+def _sheet_owners(rows: list[Row], library: Library) -> dict[str, Counter[str]]:
+    """The owners the sheet's rows give, by category (its id, or a new category's name)."""
+    owners: dict[str, Counter[str]] = {}
+    for row in rows:
+        owner, category = row.cells.get(_column("owner"), ""), row.cells.get(_column("category"), "")
+        if owner and category:
+            owners.setdefault(_category_key(category, library), Counter())[owner] += 1
+    return owners
+
+
+def _category_key(given: str, library: Library) -> str:
+    """A category as a row names it: an existing one by its id, a new one by its name."""
+    return next((c.id for c in library.categories if given in (c.id, c.title)), given)
+
+
 def _block(text: str) -> Any:
     """Multi-line text as a `|` block, keeping its line breaks."""
     return LiteralScalarString(text) if "\n" in text else text
@@ -537,6 +599,10 @@ def report(result: ImportResult, check: bool, base: Path) -> str:
     for outcome in result.outcomes:
         for conversion in outcome.row.conversions:
             lines.append(f"{outcome.row.where}: 繁体字已转为简体：{conversion}")
+        if outcome.filled_owner:
+            lines.append(
+                f"{outcome.row.where}: 负责人为空，已按这个分类最常见的负责人填写“{outcome.filled_owner}”（不对请在表里填写）"
+            )
     for outcome in result.outcomes:
         if outcome.state in ("skipped", "different"):
             suffix = "，未导入" if outcome.state == "skipped" else ""

@@ -37,20 +37,19 @@ class Cell:
 
 @dataclass
 class Table:
-    """One sheet: its head row and the rows below it, each with its row number in the sheet."""
+    """One sheet's rows from its first row with anything in it, each with its row number in
+    the sheet (which of them is the head is for the importer to find: a title may be above it)."""
 
     label: str  # how messages name it: "phrases.xlsx（话术）" or "phrases.csv"
     name: str  # the sheet's name ("" for CSV)
-    head: list[str] = field(default_factory=list)
-    head_row: int = 1
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
 
 
 def _table(label: str, name: str, numbered: Iterator[tuple[int, list[Cell]]]) -> Table | None:
-    """The table from its first row with anything in it (the head) on; None for an empty sheet."""
+    """The table from its first row with anything in it on; None for an empty sheet."""
     for number, cells in numbered:
         if any(cell.text for cell in cells):
-            return Table(label, name, [cell.text for cell in cells], number, list(numbered))
+            return Table(label, name, [(number, cells), *numbered])
     return None
 
 

@@ -105,9 +105,15 @@ def test_new_refuses_bad_requests_without_touching_files(tmp_path: Path, args: l
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
-        ("午间问候", "wujian-wenhou"),  # hanzi outside the phrase dictionary: paired
-        ("标准问候语", "biaozhun-wenhou-yu"),
-        ("女士绿色通道", "nvshi-lvsetongdao"),  # dictionary words whole; ü typed v
+        ("午间问候", "wujian-wenhou"),
+        ("标准问候语", "biaozhun-wenhouyu"),  # a three-character word whole (was biaozhun-wenhou-yu)
+        ("日期单元格", "riqi-danyuange"),  # (was riqi-danyuan-ge)
+        ("多行道歉", "duoxing-daoqian"),  # no reading across words: 行道 is not one here (was duo-hangdao-qian)
+        ("催缴提醒", "cuijiao-tixing"),
+        ("请稍等", "qingshaodeng"),  # one word
+        ("客户要求赔偿", "kehu-yaoqiu-peichang"),
+        ("女士绿色通道", "nvshi-lvse-tongdao"),  # a four-character word of two words is two; ü typed v
+        ("投訴致歉", "tousu-zhiqian"),  # traditional characters cut as simplified
         ("4G网络故障", "4g-wangluo-guzhang"),  # ascii kept, lowercased
         ("ABC-def 客服", "abc-def-kefu"),
         ("VIP客户投诉升级处理流程说明，以及后续的回访与记录要求", "vip-kehu-tousu-shengji-chuli"),  # whole words ≤ 32
@@ -124,12 +130,20 @@ def test_readable_id_from_title(title: str, expected: str) -> None:
 
 def test_new_derives_readable_ids_and_numbers_collisions(tmp_path: Path) -> None:
     library = assemble_library(tmp_path)
-    made = []
+    made, places, warnings = [], [], []
     for _ in range(3):
         result = run_cli("new", "phrase", "--category", "greetings", "--title", "午间问候", cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-        made.append(result.stdout.split("：")[0].removeprefix("已添加条目 "))
+        first, *rest = result.stdout.splitlines()
+        made.append(first.split("：")[0].removeprefix("已添加条目 "))
+        places.append(f"{made[-1]}（{first.split('：')[1]}）")
+        warnings.append([line for line in rest if line.startswith("注意")])
     assert made == ["wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"]
+    assert warnings == [  # a second entry of the same title is added, but never silently
+        [],
+        [f"注意：这个分类里已有同样标题的条目：{places[0]}；如果是重复添加，请删掉新条目 wujian-wenhou-2"],
+        [f"注意：这个分类里已有同样标题的条目：{places[0]}、{places[1]}；如果是重复添加，请删掉新条目 wujian-wenhou-3"],
+    ]
     assert {"wujian-wenhou", "wujian-wenhou-2", "wujian-wenhou-3"} <= set(load_library(library, base=tmp_path).by_id)
 
 

@@ -85,6 +85,15 @@ def test_reviewed_changes_exactly_one_line_per_entry(
             2,
             "huashu reviewed：参数 --date：日期“2026-13-01”无效，应为 YYYY-MM-DD，如 2026-01-31",
         ),
+        *(
+            (
+                ["hello", "--date", str(future)],
+                2,
+                f"--date {future} 晚于今天（{TODAY}）：复核日期不能是将来的日期，没有写入。"
+                "请写实际复核的那一天（不写 --date 就是今天）",
+            )
+            for future in (datetime.date(2062, 1, 1), TODAY + datetime.timedelta(days=1))
+        ),
     ],
 )
 def test_reviewed_refuses_and_writes_nothing(library: Path, args: list[str], status: int, message: str) -> None:

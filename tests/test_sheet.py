@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -9,10 +11,10 @@ from pathlib import Path
 import phrase_sheet
 import pytest
 from conftest import REPO
-from test_lint import run_cli
+from test_lint import TODAY, run_cli
 from test_new_entry import added_lines
 
-from huashu import load_library
+from huashu import load_library, review
 
 XLSX_LABEL = f"话术表.xlsx（{phrase_sheet.SHEET_NAME}）"
 
@@ -55,6 +57,7 @@ def test_import_writes_good_rows_and_names_every_bad_one(tmp_path: Path, sheets:
     for line in expected_row_lines(XLSX_LABEL):
         assert line in out
     assert f"1 条已存在，未改动：{XLSX_LABEL} 第 150 行" in out
+    assert f"{XLSX_LABEL}:4: 负责人为空，已按这个分类最常见的负责人填写“培训组”（不对请在表里填写）" in out
     assert "忽略的列：序号（不认识的表头；要导入请用 --columns 表头=字段）" in out
     assert f"已新增分类 cuijiao-tixing：催缴提醒（话术，来自 {XLSX_LABEL}:3）" in out
     assert "汇总：新增 282 条，已存在未改动 1 条，已存在且内容不同未覆盖 1 条，跳过 12 行，空行 4 行。" in out
@@ -109,7 +112,7 @@ def test_importing_an_export_changes_nothing(tmp_path: Path, name: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert snapshot(library) == before
     assert "180 条已存在，未改动" in result.stdout
-    assert "不导入的列：到期日期（由复核日期和复核周期算出）" in result.stdout
+    assert "不导入的列：到期日期、状态（由复核日期和复核周期算出）" in result.stdout
 
 
 def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Path) -> None:
@@ -124,9 +127,16 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
     assert workbook.sheetnames == ["话术", "流程", "问答"]
     sheet = workbook["话术"]
     head = [c.value for c in sheet[1]]
-    assert head[:5] == ["id", "分类", "标题", "话术", "忌语"] and head[-3:] == ["复核周期", "备注", "到期日期"]
+    assert head[:5] == ["id", "分类", "标题", "话术", "忌语"] and head[-3:] == ["备注", "到期日期", "状态"]
     assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == sheet.dimensions
     library = load_library(tmp_path / "scripts_library", base=tmp_path)
+    statuses = {review.review_status(e, TODAY).state for e in library.entries}
+    assert statuses == {"overdue", "soon", "ok"}  # the bundled library has each, so each is checked
+    for row in sheet.iter_rows(min_row=2):
+        state = review.review_status(library.by_id[row[0].value], TODAY).state
+        assert row[head.index("状态")].value == review.STATE_TITLES[state]
+        assert {c.fill.fgColor.rgb for c in row} == ({"00FFC7CE"} if state == "overdue" else {"00000000"})
     rows = {row[0]: dict(zip(head, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
     for entry in (e for e in library.entries if e.kind == "phrase"):
         said, forbidden = rows[entry.id]["话术"], rows[entry.id]["忌语"]
@@ -137,6 +147,10 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
     assert steps[step_column].startswith(
         "1. 明确这次回访的目的，准备好要沟通的问题。\n2. 确定回访对象，生成回访样本。\n"
     )
+    cells = [c for row in procedures.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)]
+    assert not [c for c in cells if re.search("[。；，]：", c)]  # a colon never follows a full stop
+    asked = next(r for r in procedures.iter_rows(min_row=2, values_only=True) if r[0] == "callback-execution")
+    assert "\n3. 请客户按 1 至 10 分为这次服务评分：“请问您对这次服务满意吗？" in asked[step_column]
 
 
 @pytest.mark.parametrize(
@@ -168,7 +182,12 @@ def test_export_is_deterministic_and_keeps_forbidden_wording_apart(tmp_path: Pat
             "plain.csv：表头里没有“回复语”（--columns 里写的）；表头：分类、标题、话术、内容",
         ),
         ("plain.csv", ["plain.csv"], "plain.csv：“话术”和“内容”两列都是 话术；请删掉一列，或用 --columns 指定用哪一列"),
-        ("nohead.csv", ["nohead.csv"], "nohead.csv：第 1 行应是表头，但一个也不认识：a、b"),
+        (
+            "nohead.csv",
+            ["nohead.csv"],
+            "nohead.csv：前 10 行里没有表头（表头行至少要有 2 列是认识的，如 分类、标题、话术；"
+            "自己的表头可以用 --columns 表头=字段 指定）；第 1 行是：a、b",
+        ),
         ("empty.csv", ["empty.csv"], "empty.csv：文件是空的"),
     ],
 )
@@ -231,16 +250,124 @@ def test_workbook_notes_sheet_and_rows_above_the_head(tmp_path: Path) -> None:
     workbook.active.append(["本表由客服部维护，每季度更新"])
     sheet = workbook.create_sheet("话术")
     sheet.append([])
-    sheet.append([])
+    sheet.append(["XX客服中心标准话术（2026版）"])
+    sheet.merge_cells("A2:C2")
+    sheet.append(["（内部资料）", "", "2026-01"])  # a cell in a column with a head is no head yet
     sheet.append(["分类", "标题", "话术"])
     sheet.append(["thanks", "季度回访致谢", "感谢您抽空接听回访电话！"])
     sheet.append(["thanks", "", "谢谢！"])
     workbook.save(tmp_path / "book.xlsx")
     result = run_cli("import", "book.xlsx", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[:2] == [
-        "book.xlsx（说明）：第 1 行应是表头，但一个也不认识：本表由客服部维护，每季度更新，这个工作表没有导入（一个工作簿里的说明页之类）",
-        "book.xlsx（话术）:5: 缺少标题，未导入",
+    assert result.stdout.splitlines()[:5] == [
+        "book.xlsx（说明）：前 10 行里没有表头（表头行至少要有 2 列是认识的，如 分类、标题、话术；自己的表头可以用"
+        " --columns 表头=字段 指定）；第 1 行是：本表由客服部维护，每季度更新。"
+        "这个工作表没有导入（说明页之类可以不管；只导入一个工作表请用 --sheet）",
+        "book.xlsx（话术）:2: 表头在第 4 行，这一行当作标题跳过：XX客服中心标准话术（2026版）",
+        "book.xlsx（话术）:3: 表头在第 4 行，这一行当作标题跳过：（内部资料）　2026-01",
+        "book.xlsx（话术）:5: 负责人为空，已按这个分类最常见的负责人填写“培训组”（不对请在表里填写）",
+        "book.xlsx（话术）:6: 缺少标题，未导入",
     ]
+    sheet.delete_rows(6)  # the row without a title: now only the notes sheet is not imported
+    workbook.save(tmp_path / "book.xlsx")
+    again = run_cli("import", "book.xlsx", "--check", cwd=tmp_path)
+    assert again.returncode == 1 and "跳过 0 行" in again.stdout  # a sheet not read is never a silent success
+    only_phrases = run_cli("import", "book.xlsx", "--sheet", "话术", "--check", cwd=tmp_path)
+    assert only_phrases.returncode == 0 and "说明" not in only_phrases.stdout
     added = next(e for e in load_library(library, base=tmp_path).entries if e.title == "季度回访致谢")
     assert (added.category, added.text) == ("thanks", "感谢您抽空接听回访电话！")
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("帳戶", "账户"),  # t2s gave 帐户
+        ("帳單", "账单"),
+        ("帳號", "账号"),
+        ("信用卡對帳", "信用卡对账"),
+        ("蚊帳", "蚊帐"),  # a curtain keeps 帐
+        ("帳篷", "帐篷"),
+        ("訊息", "讯息"),  # characters converted, words kept (not 消息)
+        ("資料", "资料"),  # not 数据
+        ("著急", "着急"),  # t2s kept 著
+        ("顯著", "显著"),
+        ("您好，账户余额不足。", "您好，账户余额不足。"),  # simplified text is left alone
+    ],
+)
+def test_traditional_cells_become_standard_simplified(tmp_path: Path, traditional: str, simplified: str) -> None:
+    library = bundled_copy(tmp_path)
+    (tmp_path / "t.csv").write_text(f"分类,标题,话术\n问候语,繁体{traditional},{traditional}\n", encoding="utf-8")
+    result = run_cli("import", "t.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    added = next(e for e in load_library(library, base=tmp_path).entries if e.title == f"繁体{simplified}")
+    assert added.text == simplified
+
+
+OWNER_ROWS = [  # (title, category, owner)
+    ("催缴一", "催缴提醒", ""),  # a new category's first row: its owner comes from the rows below
+    ("催缴二", "催缴提醒", "财务组"),
+    ("催缴三", "催缴提醒", "客服一组"),
+    ("催缴四", "催缴提醒", "客服一组"),
+    ("早安问候", "greetings", ""),  # an existing category: its entries count too
+    ("空白分类", "空白分类", ""),  # no owner anywhere to go by
+]
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["as-written", "reversed"])
+def test_blank_owners_are_filled_from_the_whole_sheet_and_reported(tmp_path: Path, order: int) -> None:
+    library = bundled_copy(tmp_path)
+    written = OWNER_ROWS[::order]
+    lines = [f"{category},{title},您好,{owner}" for title, category, owner in written]
+    (tmp_path / "o.csv").write_text("\n".join(["分类,标题,话术,负责人", *lines]) + "\n", encoding="utf-8")
+    row = {title: number for number, (title, _, _) in enumerate(written, 2)}
+    result = run_cli("import", "o.csv", cwd=tmp_path)
+    assert result.returncode == 1  # the row with no owner to go by
+    out = result.stdout.splitlines()
+    filled = "负责人为空，已按这个分类最常见的负责人填写"
+    assert [line for line in out if filled in line] == sorted(
+        [
+            f"o.csv:{row['催缴一']}: {filled}“客服一组”（不对请在表里填写）",
+            f"o.csv:{row['早安问候']}: {filled}“培训组”（不对请在表里填写）",
+        ],
+        key=lambda line: int(line.split(":")[1]),
+    )
+    assert (
+        f"o.csv:{row['空白分类']}: 缺少负责人（这个分类在话术库和表里都没有写了负责人的条目可以参照），请填写负责人，未导入"
+        in out
+    )
+    owners = {e.title: e.owner for e in load_library(library, base=tmp_path).entries}
+    assert [owners.get(title) for title, _, _ in OWNER_ROWS] == [
+        "客服一组",
+        "财务组",
+        "客服一组",
+        "客服一组",
+        "培训组",
+        None,
+    ]
+
+
+# Cells YAML would read as something else (booleans, null, numbers, dates, times, a list,
+# a comment, a mapping) if they were written bare: each is imported as the text it is.
+YAML_LOOKALIKES = ["yes", "No", "on", "off", "YES", "True", "null", "~", "1e3", "0x1f", "2026-01-01", "12:30"]
+YAML_LOOKALIKES += ["- x", "# x", "{称呼}", "[a]", "a: b", "'quoted'", '"双引号"', "@at", "`tick`", "x #y", "%p"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cells_are_imported_as_the_text_they_are(tmp_path: Path, suffix: str) -> None:
+    from openpyxl import Workbook
+
+    library = bundled_copy(tmp_path)
+    rows = [["分类", "标题", "话术", "使用场景"], *(["greetings", cell, cell, cell] for cell in YAML_LOOKALIKES)]
+    if suffix == ".csv":
+        with open(tmp_path / "odd.csv", "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows(rows)
+    else:
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(tmp_path / "odd.xlsx")
+    result = run_cli("import", f"odd{suffix}", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    added = {e.title: e for e in load_library(library, base=tmp_path).entries if e.title in YAML_LOOKALIKES}
+    assert sorted(added) == sorted(YAML_LOOKALIKES)
+    assert all((e.text, e.when) == (title, title) for title, e in added.items())
