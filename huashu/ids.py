@@ -6,10 +6,8 @@ an import adds: an id an editor can read in a URL and guess from the title.
 
 from __future__ import annotations
 
-import functools
-import logging
+import itertools
 from collections.abc import Callable, Container, Iterator
-from typing import Any
 
 from huashu.readings import char_readings, dictionary_words, is_hanzi, plain_syllable, to_simplified
 from huashu.validate import id_problem
@@ -21,35 +19,33 @@ MAX_ID_LENGTH = 32
 def title_words(title: str) -> list[str]:
     """The title's words in pinyin and its ascii words, in order.
 
-    The title (in simplified characters) is cut into words by jieba's dictionary (多行道歉 →
-    多行 / 道歉, 标准问候语 → 标准 / 问候语), without its guesses at unknown words (HMM), so
-    an id is predictable. Each word is read with pypinyin's phrase readings inside it, never
-    across words.
+    A run of hanzi is read as a whole (pypinyin's phrase readings, so polyphones read as in
+    their word) and its syllables grouped in twos, most Chinese words being two characters
+    (午间问候 → wujian-wenhou); an odd last syllable joins the group before it (标准问候语 →
+    biaozhun-wenhouyu). Predictable without a word segmenter: the same title, the same id.
     """
     words: list[str] = []
-    for token in _segmenter().cut(to_simplified(title).lower(), HMM=False):
-        if token.isascii() and token.isalnum():
-            words.append(token)
-        elif any(is_hanzi(char) for char in token):
-            words += ["".join(_syllables(part)) for part in _halves(token)]
+    for kind, chars in itertools.groupby(to_simplified(title).lower(), key=_char_kind):
+        run = "".join(chars)
+        if kind == "ascii":
+            words.append(run)
+        elif kind == "hanzi":
+            words += ["".join(group) for group in _in_twos(list(_syllables(run)))]
     return [word for word in words if word]
 
 
-def _halves(word: str) -> list[str]:
-    """A four-character word made of two words as those two (网络故障 → 网络, 故障): short id words."""
-    halves = [word[:2], word[2:]]
-    if len(word) == 4 and all(_segmenter().FREQ.get(half) for half in halves):
-        return halves
-    return [word]
+def _char_kind(char: str) -> str:
+    if char.isascii() and char.isalnum():
+        return "ascii"
+    return "hanzi" if is_hanzi(char) else "other"
 
 
-@functools.lru_cache(maxsize=1)
-def _segmenter() -> Any:
-    """jieba's default dictionary, loaded once, when an id is first made (about a second)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # not its "Building prefix dict" chatter on every command
-    return jieba.Tokenizer()
+def _in_twos(syllables: list[str]) -> list[list[str]]:
+    groups = [syllables[i : i + 2] for i in range(0, len(syllables), 2)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        last = groups.pop()
+        groups[-1] += last
+    return groups
 
 
 def _syllables(word: str) -> Iterator[str]:

@@ -108,7 +108,7 @@ def test_new_refuses_bad_requests_without_touching_files(tmp_path: Path, args: l
         ("午间问候", "wujian-wenhou"),
         ("标准问候语", "biaozhun-wenhouyu"),  # a three-character word whole (was biaozhun-wenhou-yu)
         ("日期单元格", "riqi-danyuange"),  # (was riqi-danyuan-ge)
-        ("多行道歉", "duoxing-daoqian"),  # no reading across words: 行道 is not one here (was duo-hangdao-qian)
+        ("多行道歉", "duohang-daoqian"),  # syllables in twos, not a dictionary word across them (was duo-hangdao-qian)
         ("催缴提醒", "cuijiao-tixing"),
         ("请稍等", "qingshaodeng"),  # one word
         ("客户要求赔偿", "kehu-yaoqiu-peichang"),
