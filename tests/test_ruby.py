@@ -79,7 +79,7 @@ def test_no_card_mixes_tone_conventions(bundled: Library) -> None:
     reader = cards.pinyin_reader(bundled)
     seen: dict[tuple[str, str], set[str]] = {}
     for line in printed_lines(bundled):
-        pairs = reader.pairs(line)
+        pairs = tuple(reader.pairs(line))
         for (before, _), (char, reading), (after, next_reading) in zip(pairs, pairs[1:], pairs[2:], strict=False):
             plain_context = before not in ruby.YI_CITATION_AFTER and after not in ruby.YI_CITATION_BEFORE
             if char in ruby.CITATION and next_reading and before != after and plain_context:
