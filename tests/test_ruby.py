@@ -79,7 +79,7 @@ def test_no_card_mixes_tone_conventions(bundled: Library) -> None:
     reader = cards.pinyin_reader(bundled)
     seen: dict[tuple[str, str], set[str]] = {}
     for line in printed_lines(bundled):
-        pairs = reader.pairs(line)
+        pairs = tuple(reader.pairs(line))
         for (before, _), (char, reading), (after, next_reading) in zip(pairs, pairs[1:], pairs[2:], strict=False):
             plain_context = before not in ruby.YI_CITATION_AFTER and after not in ruby.YI_CITATION_BEFORE
             if char in ruby.CITATION and next_reading and before != after and plain_context:
@@ -153,9 +153,9 @@ def test_pinyin_yaml_words_win_on_printed_cards(tmp_path: Path) -> None:
     renderer = pages.PageRenderer(library, urls.PageLinks(True))
     _, html, _ = cards.card_pages(renderer)
     page = page_html(html[urls.card_page("a6", True)])
-    ruby_of = dict(re.findall(r"<ruby>(.)<rt>([^<]+)</rt></ruby>", page.split("长时间等待")[-1]))
-    assert '<ruby>还<rt>huán</rt></ruby></span><span class="hs-py"><ruby>班<rt>bān</rt></ruby>' in page
-    assert '<ruby>长<rt>zhǎng</rt></ruby></span><span class="hs-py"><ruby>时<rt>shí</rt></ruby>' in page
+    ruby_of = dict(re.findall(r"<ruby>(.)<rt>([^<]+)</ruby>", page.split("长时间等待")[-1]))
+    assert "<h-p><ruby>还<rt>huán</ruby></h-p><h-p><ruby>班<rt>bān</ruby></h-p>" in page
+    assert "<h-p><ruby>长<rt>zhǎng</ruby></h-p><h-p><ruby>时<rt>shí</ruby></h-p>" in page
     assert ruby_of["都"] == "dōu"  # a built-in correction the file does not touch still applies
     plain = page_html(html[urls.card_page("a6", False)])
     assert "让您长时间等待，还班的事我都会跟进。" in plain  # cards without pinyin print plain text
@@ -172,8 +172,8 @@ def test_print_stylesheet_uses_the_ruby_sizes() -> None:
     css = (REPO / "overrides" / "assets" / "cards.css").read_text(encoding="utf-8")
     assert f".hs-card--pinyin {{ line-height: {cards.RUBY_LINE_HEIGHT:g}; }}" in css
     box = f"display: inline-block; min-width: {cards.RUBY_MIN_EM:g}em; padding: 0 {cards.RUBY_GAP_EM / 2:g}em;"
-    assert f".hs-card .hs-py {{ {box}" in css
-    assert f".hs-card .hs-py rt {{ font-size: {cards.RUBY_SCALE:g}em;" in css
+    assert f".hs-card h-p {{ {box}" in css
+    assert f".hs-card h-p rt {{ font-size: {cards.RUBY_SCALE:g}em;" in css
     assert min(cards.PINYIN_FONT_STEPS) * cards.RUBY_SCALE >= cards.MIN_RUBY_PT >= 6.5
 
 
