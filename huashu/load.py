@@ -266,12 +266,6 @@ def _too_large(name: str, size: int) -> LibraryError:
     return LibraryError(name, 1, 1, "", f"文件过大（{size} 字节，上限 {limit} MB），请拆分成多个文件")
 
 
-def load_file(path: Path, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
-    """Read one file into its node tree, or report why it cannot be read."""
-    raw, error = read_file(path, name)
-    return (None, [error]) if error else parse_file(raw, name)
-
-
 def parse_file(raw: bytes, name: str) -> tuple[SourceFile | None, list[LibraryError]]:
     """A file's bytes into its node tree, with every limit a library file has (size, nesting,
     no aliases, no invisible characters), or what is wrong and where.
