@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import math
 import os
@@ -26,11 +27,13 @@ from huashu.cards import (
     PRINT_RUNS,
     Block,
     CardPrinting,
+    CardSource,
     PrintCard,
     available_height,
     build_cards,
     card_pages,
     estimated_height,
+    fit_card,
     needed_height,
     pinyin_reader,
     run_title,
@@ -612,3 +615,38 @@ def test_cards_page_fits_a_phone_screen(browser: Browser, site_url: str, run: st
     scroll = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert widest <= 400 and scroll <= 400, (widest, scroll)
+
+
+class CountedEntries(list):
+    """A card's entries that count how often the layout walks through all of them."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        CountedEntries.walks += 1
+        return super().__iter__()
+
+
+@pytest.mark.parametrize("count", [600, 2400])
+def test_laying_out_a_huge_card_walks_its_entries_a_fixed_number_of_times(count: int) -> None:
+    """Issue 15.16: a split card matched every entry against every part (quadratic: 30,000 entries
+    took minutes). The work is counted, not timed: the walks over all entries must not grow with
+    the number of parts."""
+    category = model.Category(id="big", title="大分类", section="phrases")
+    entries = CountedEntries(
+        model.Phrase(
+            id=f"p{i}",
+            kind="phrase",
+            title=f"标题{i}",
+            category="big",
+            owner="培训组",
+            reviewed=datetime.date(2026, 1, 1),
+            text=f"您好，这是第{i}条普通的话术，请您稍等一下，我马上为您查询。",
+        )
+        for i in range(count)
+    )
+    library = model.Library(categories=[category], entries=list(entries), cards=[])
+    CountedEntries.walks = 0
+    laid_out, _ = fit_card(CardSource("auto-big", "大分类", entries), library, "a6", None)
+    assert len(laid_out) > count // 20  # split into many parts
+    assert CountedEntries.walks <= 4, CountedEntries.walks
