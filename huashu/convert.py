@@ -494,6 +494,10 @@ def close_field(key: str, known: typing.Iterable[str]) -> list[str]:
 
 
 def unknown_field_message(key: str, known: typing.Iterable[str]) -> str:
+    known = list(known)
+    if key != key.strip() and key.strip() in known:  # "title　:" — a full-width or no-break space
+        spaces = "、".join(sorted({f"U+{ord(c):04X}" for c in key if c.isspace()}))
+        return f"字段名 {key.strip()} 前后多了空格（{spaces}，多半是全角空格），请删掉，写成“{key.strip()}: ”"
     close = close_field(key, known)
     hint = f"（是不是想写 {close[0]}？）" if close else f"（可用字段：{'、'.join(known)}）"
     return f"未知字段 {key}{hint}"
