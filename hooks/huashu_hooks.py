@@ -26,8 +26,10 @@ def on_page_content(html, page, config, files):
     return _session.current().fill_slots_in_content(html, page.file.src_uri)
 
 
+# The policy goes on the page's shell, then the entries or cards fill it: the policy does not
+# depend on them, and a print run's cards would otherwise be copied while it is added.
 def on_post_page(output, page, config):
-    return _session.harden_page(_session.current().fill_slots_in_page(output, page.file.src_uri), page)
+    return _session.current().fill_slots_in_page(_session.harden_page(output, page), page.file.src_uri)
 
 
 def on_post_template(output_content, template_name, config):
