@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from huashu.filewrite import WriteError, check_writable, write_files
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -55,8 +57,10 @@ def output_problem(out: Path) -> str:
     folder = out.parent
     if not folder.is_dir():
         return f"文件夹 {folder} 不存在，请先创建它，或换一个路径"
-    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        return f"没有权限写入 {out}，请换一个路径"
+    try:
+        check_writable(out, Path.cwd())  # a link, a read-only file or folder: as for every file huashu writes
+    except WriteError as exc:
+        return str(exc)
     return ""
 
 
@@ -77,8 +81,8 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
     """Print the cards of one print run to `out`; returns the number of pages, what
     fitting did to the run's cards, and any card whose measured text runs into its footer.
 
-    The PDF is written beside `out` and renamed into place, so an interrupted export
-    never leaves half a file where a good one was.
+    The PDF is written as every file huashu writes (huashu.filewrite): beside `out`, then
+    renamed into place, so an interrupted export never leaves half a file where a good one was.
     """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
@@ -106,22 +110,12 @@ def export_cards(config_file: Path, out: Path, size: str = "a6", pinyin_on: bool
                 browser.close()
         except PlaywrightError as exc:
             raise PdfError(f"Chromium 打印失败：{exc}") from None
-    _write_atomically(out, pdf)
+    try:
+        write_files({out: pdf}, Path.cwd())  # beside `out`, then renamed into place
+    except WriteError as exc:
+        raise PdfError(str(exc)) from None
     from pypdf import PdfReader
 
     # The estimate that laid the cards out errs on the side of room; the layout has the last word.
     spilled = [overflow_message(card, run_title(size, pinyin_on)) for card in measured if card.overflows]
     return len(PdfReader(str(out)).pages), fit_messages(config, size, pinyin_on) + spilled
-
-
-def _write_atomically(out: Path, content: bytes) -> None:
-    part: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as file:
-            part = Path(file.name)
-            file.write(content)
-        os.replace(part, out)
-    except OSError as exc:
-        if part is not None:
-            part.unlink(missing_ok=True)
-        raise PdfError(f"无法写入 {out}，请检查路径、权限和磁盘空间（系统提示：{exc.strerror or exc}）") from None

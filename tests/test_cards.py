@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import math
 import os
@@ -632,20 +631,11 @@ def test_laying_out_a_huge_card_walks_its_entries_a_fixed_number_of_times(count:
     """Issue 15.16: a split card matched every entry against every part (quadratic: 30,000 entries
     took minutes). The work is counted, not timed: the walks over all entries must not grow with
     the number of parts."""
-    category = model.Category(id="big", title="大分类", section="phrases")
-    entries = CountedEntries(
-        model.Phrase(
-            id=f"p{i}",
-            kind="phrase",
-            title=f"标题{i}",
-            category="big",
-            owner="培训组",
-            reviewed=datetime.date(2026, 1, 1),
-            text=f"您好，这是第{i}条普通的话术，请您稍等一下，我马上为您查询。",
-        )
-        for i in range(count)
-    )
-    library = model.Library(categories=[category], entries=list(entries), cards=[])
+    sys.path.insert(0, str(REPO / "bench"))
+    from cards_layout_bench import one_category  # the benchmark's own library: one category, `count` phrases
+
+    library = one_category(count)
+    entries = CountedEntries(library.entries)
     CountedEntries.walks = 0
     laid_out, _ = fit_card(CardSource("auto-big", "大分类", entries), library, "a6", None)
     assert len(laid_out) > count // 20  # split into many parts
