@@ -8,9 +8,13 @@ for some words and wrong for others (长时间 as zhang), so neither alone is en
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import opencc
 
@@ -38,31 +42,73 @@ def _clean(reading: str) -> str:
     return reading.lower().replace("ü", "v")
 
 
-@functools.cache
-def char_readings(char: str) -> tuple[str, ...]:
-    """Every reading pypinyin knows for one character, most common first."""
-    if not is_hanzi(char):
-        return ()
-    from pypinyin import Style, pinyin  # its dictionaries load in a quarter second: only when needed
+def _pypinyin_file(name: str) -> Path:
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.origin is not None, "pypinyin is a dependency"
+    return Path(spec.origin).with_name(name)
 
-    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-    return tuple(dict.fromkeys(_clean(r) for r in (readings[0] if readings else []) if r.isalpha()))
+
+# pypinyin's two tables are read from its files, not through the package: importing it loads
+# them as lists of lists of strings, and copies them (over 40 MB, more than the rest of a
+# 10,000-entry build), plus a segmenter huashu does not use.
+@functools.lru_cache(maxsize=1)
+def pypinyin_chars() -> dict[int, str]:
+    """Each character's tone-marked readings, comma-separated, most common first (by code point)."""
+    table = json.loads(_pypinyin_file("pinyin_dict.json").read_text(encoding="utf-8"))
+    return {int(code): readings for code, readings in table.items()}
 
 
 @functools.lru_cache(maxsize=1)
-def phrase_readings() -> dict[str, list[list[str]]]:
-    """pypinyin's phrase dictionary (tone-marked readings), loaded once when first needed."""
-    from pypinyin.phrases_dict import phrases_dict
+def pypinyin_phrases() -> dict[str, tuple[str, ...]]:
+    """Each phrase's tone-marked reading, a syllable per character (the first pypinyin gives).
+    Syllables are shared: a few thousand strings, not 150,000."""
+    text = _pypinyin_file("phrases_dict.json").read_text(encoding="utf-8")
+    syllables: dict[str, str] = {}
+    return {
+        phrase: tuple(syllables.setdefault(readings[0], readings[0]) for readings in chars)
+        for phrase, chars in _json_object_items(text)
+    }
 
-    return phrases_dict
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_object_items(text: str) -> Iterator[tuple[str, Any]]:
+    """The members of the JSON object `text`, one at a time: json.loads would build the
+    whole table as lists of lists first (35 MB for pypinyin's phrases, 4 MB once compacted)."""
+    decoder = json.JSONDecoder()
+
+    def skip(at: int, expected: str) -> int:
+        at = _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if not text.startswith(expected, at):
+            raise ValueError(f"pypinyin data: {expected!r} expected at {at}")
+        return _JSON_SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+
+    at = skip(0, "{")
+    while not text.startswith("}", at):
+        key, at = decoder.raw_decode(text, at)
+        value, at = decoder.raw_decode(text, skip(at, ":"))
+        yield key, value
+        at = _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if text.startswith(",", at):
+            at = skip(at, ",")
+
+
+@functools.cache
+def char_readings(char: str) -> tuple[str, ...]:
+    """Every reading pypinyin knows for one character, most common first, toneless."""
+    if not is_hanzi(char):
+        return ()
+    readings = (_clean(plain_syllable(r)) for r in pypinyin_chars().get(ord(char), "").split(","))
+    return tuple(dict.fromkeys(r for r in readings if r.isascii() and r.isalpha()))
 
 
 @functools.cache
 def _phrase_syllables(phrase: str) -> tuple[str, ...] | None:
-    readings = phrase_readings().get(phrase)
+    readings = pypinyin_phrases().get(phrase)
     if not readings or len(readings) != len(phrase):
         return None
-    return tuple(plain_syllable(r[0]) for r in readings)
+    return tuple(plain_syllable(r) for r in readings)
 
 
 def readings_in_use(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -121,7 +167,7 @@ def dictionary_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     A dictionary lookup per position: pypinyin's own segmenter costs far more on large
     libraries, for the same words.
     """
-    phrases = phrase_readings()
+    phrases = pypinyin_phrases()
     words: list[tuple[str, tuple[str, ...]]] = []
     i = 0
     while i < len(text):
@@ -129,7 +175,7 @@ def dictionary_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
             word = text[i : i + size]
             readings = phrases.get(word) if len(word) == size else None
             if readings and len(readings) == size:
-                words.append((word, tuple(r[0] for r in readings)))
+                words.append((word, readings))
                 i += size
                 break
         else:
@@ -147,7 +193,5 @@ def plain_syllable(marked: str) -> str:
 @functools.lru_cache(maxsize=1)
 def all_syllables() -> tuple[str, ...]:
     """Every toneless syllable in pypinyin's dictionary: what a typed syllable may be."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    found = {plain_syllable(r) for value in pinyin_dict.values() for r in value.split(",")}
+    found = {plain_syllable(r) for value in pypinyin_chars().values() for r in value.split(",")}
     return tuple(sorted(s for s in found if s.isascii() and s.isalpha()))

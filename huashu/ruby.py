@@ -18,13 +18,12 @@ Search does not use this module: it enumerates every reading (huashu.readings).
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 
 from huashu.model import HANZI_WORD_PATTERN
+from huashu.readings import pypinyin_chars, pypinyin_phrases
 
 # Known errors and gaps of pypinyin's dictionaries in what a handbook says: each word with
 # its reading here, and why. A single character is its reading outside any word.
@@ -128,21 +127,6 @@ def tone_of(reading: str) -> int:
     return parse_syllable(reading)[1] if reading else 0
 
 
-@functools.lru_cache(maxsize=1)
-def _char_readings_table() -> dict[int, str]:
-    """pypinyin's table of each character's readings, read without importing pypinyin itself:
-    the package loads its phrase dictionary on import (0.8 s), which validating a pinyin.yaml
-    does not need."""
-    spec = importlib.util.find_spec("pypinyin")
-    assert spec is not None and spec.origin is not None, "pypinyin is a dependency"
-    path = Path(spec.origin).with_name("pinyin_dict.py")
-    module_spec = importlib.util.spec_from_file_location("huashu._pypinyin_char_table", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module.pinyin_dict
-
-
 def _table_syllables(readings: str) -> Iterator[str]:
     """The toneless syllables of one table value; interjections such as ň, ḿ or ê̄ are left
     out: no word of a handbook needs them, and editors write them nowhere."""
@@ -155,12 +139,12 @@ def _table_syllables(readings: str) -> Iterator[str]:
 
 def char_syllables(char: str) -> tuple[str, ...]:
     """Every toneless reading of one character, most common first."""
-    return tuple(dict.fromkeys(_table_syllables(_char_readings_table().get(ord(char), ""))))
+    return tuple(dict.fromkeys(_table_syllables(pypinyin_chars().get(ord(char), ""))))
 
 
 @functools.lru_cache(maxsize=1)
 def known_syllables() -> frozenset[str]:
-    return frozenset(s for value in _char_readings_table().values() for s in _table_syllables(value))
+    return frozenset(s for value in pypinyin_chars().values() for s in _table_syllables(value))
 
 
 def reading_problems(word: str, pinyin: str) -> list[tuple[str, str]]:
@@ -246,21 +230,11 @@ def spoken_tones(run: str, readings: list[str]) -> list[str]:
 # --- reading a text --------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _phrases() -> dict[str, list[list[str]]]:
-    # Imported when the first card with pinyin is printed: pypinyin's dictionaries cost
-    # most of a second that every other command would otherwise pay.
-    from pypinyin.phrases_dict import phrases_dict
-
-    return phrases_dict
-
-
-@functools.cache
+@functools.cache  # one string per character, shared by every text that has it
 def _default_reading(char: str) -> str:
-    from pypinyin import Style, pinyin
-
-    readings = pinyin(char, style=Style.TONE, errors=lambda _: "")
-    return readings[0][0] if readings and readings[0] and readings[0][0] != char else ""
+    """The character's most common reading (pypinyin's first), tone-marked; "" if it has none."""
+    readings = pypinyin_chars().get(ord(char), "")
+    return readings.split(",", 1)[0]
 
 
 class RubyReader:
@@ -329,13 +303,13 @@ class RubyReader:
 
         Backward matching was tried: it reads 我方差错 right but 可以为您 as 以为 (wéi) and
         应答语 as 答语, words the handbook says far more often."""
-        phrases = _phrases()
+        phrases = pypinyin_phrases()
         i = start
         while i < end:
             for size in range(min(4, end - i), 1, -1):
                 found = phrases.get(run[i : i + size])
                 if found and len(found) == size:
-                    readings[i : i + size] = [r[0] for r in found]
+                    readings[i : i + size] = found
                     i += size
                     break
             else:
