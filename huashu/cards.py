@@ -16,14 +16,15 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
-import html
 import itertools
+import json
 import math
+import posixpath
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from huashu import model, pages, review, ruby, urls
 from huashu.model import Card, Entry, Library, Role
@@ -133,6 +134,7 @@ class PrintCard:
     pinyin: bool = False
     part: int = 1
     parts: int = 1
+    first_block: int = 0  # where its blocks start among its card's: a part's place in the whole
 
     @property
     def full_title(self) -> str:
@@ -155,6 +157,8 @@ class CardSource:
     # What the card is made from, for messages that point at it: its cards.yaml record, or
     # for an automatic card the procedure or category it prints.
     record: Card | Entry | model.Category | None = None
+    # What it prints (card_blocks), when worked out beforehand: once for every print run.
+    blocks: tuple[Block, ...] | None = None
 
 
 @dataclass
@@ -206,11 +210,17 @@ def _width_units(text: str) -> float:
 
 
 def _ruby_width_units(text: str, reader: RubyReader) -> float:
-    """Width of `text` with pinyin, in ems: a character's box is as wide as its syllable, plus the gap."""
-    return sum(
-        max(RUBY_MIN_EM, RUBY_SCALE * RUBY_LETTER_EM * len(reading) + RUBY_GAP_EM) if reading else _width_units(char)
-        for char, reading in reader.pairs(text)
-    )
+    """Width of `text` with pinyin, in ems: a character's box is as wide as its syllable, plus the gap.
+
+    Every hanzi is 1 em without pinyin: its box adds what its syllable needs beyond that.
+    """
+    return _width_units(text) + sum(map(_syllable_extra, filter(None, reader.readings(text))))
+
+
+@functools.cache
+def _syllable_extra(reading: str) -> float:
+    """How much wider than the bare character (1 em) a character's box is with this syllable."""
+    return max(RUBY_MIN_EM, RUBY_SCALE * RUBY_LETTER_EM * len(reading) + RUBY_GAP_EM) - 1.0
 
 
 def _text_width(text: str, reader: RubyReader | None) -> float:
@@ -242,6 +252,11 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
         Block(headings.get(step, ""), tuple(lines), entry.id, number=0 if step is None else step + 1)
         for step, lines in grouped.items()
     ]
+
+
+def card_blocks(entries: list[Entry], library: Library) -> tuple[Block, ...]:
+    """Everything a card of these entries prints, in order."""
+    return tuple(b for e in entries for b in blocks_for(e, library))
 
 
 def _line_kind(text: model.EntryText) -> str:
@@ -351,7 +366,7 @@ def fit_card(
         reader: Pinyin readings when the card is printed with pinyin, else None.
     """
     title, entries = source.title, source.entries
-    blocks = tuple(b for e in entries for b in blocks_for(e, library))
+    blocks = source.blocks if source.blocks is not None else card_blocks(entries, library)
     steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
     papers = [Paper(s, reader, footer_mm) for s in ([size] if size else AUTO_PAPERS)]
     paper = next((p for p in papers if p.fits(title, blocks, NORMAL_PT)), papers[-1])
@@ -374,10 +389,22 @@ def fit_card(
     )
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     cards = []
+    first = 0
     for number, part_blocks in enumerate(parts, start=1):
         # In the blocks' order, once each: one pass over the part, not over every entry per part.
         part_entries = tuple(by_id[i] for i in dict.fromkeys(b.entry_id for b in part_blocks))
-        cards.append(replace(base, font_pt=font, blocks=part_blocks, entries=part_entries, part=number, parts=count))
+        cards.append(
+            replace(
+                base,
+                font_pt=font,
+                blocks=part_blocks,
+                entries=part_entries,
+                part=number,
+                parts=count,
+                first_block=first,
+            )
+        )
+        first += len(part_blocks)
     return cards, report
 
 
@@ -482,6 +509,7 @@ def build_cards(
     pinyin_on: bool = False,
     memo: FitMemo | None = None,
     footer_mm: float = FOOTER_MM,
+    sources: list[CardSource] | None = None,
 ) -> tuple[list[PrintCard], list[FitReport]]:
     """All cards laid out for one print run.
 
@@ -493,12 +521,13 @@ def build_cards(
             every card out the same), shared across calls; a report shared so lists
             every run it concerns.
         footer_mm: The footer's room (more with a QR code).
+        sources: The cards (card_sources), when several runs lay them out: each with its blocks.
     """
     memo = {} if memo is None else memo
     reader = pinyin_reader(library)
     cards: list[PrintCard] = []
     reports: list[FitReport] = []
-    for source in card_sources(library):
+    for source in card_sources(library) if sources is None else sources:
         size = {"a6": "a6", "a5": "a5", "a4-4up": "a6"}.get(run, source.size)
         key = (source.id, size, pinyin_on or source.pinyin)
         if key not in memo:
@@ -551,28 +580,6 @@ def page_rules(default_size: str) -> Markup:
     named = " ".join(_page_rule(size, f"hs-{size}") for size in NAMED_PAGES)
     cards = " ".join(_sheet_card_rule(size) for size in NAMED_PAGES)
     return Markup(f"{_page_rule(default_size)} {named} @media print {{ {cards} }}")
-
-
-def ruby_text(text: str, reader: RubyReader | None) -> Markup:
-    """Escaped text; with a reader, each hanzi in its own box (cards.css `h-p`) and <ruby>.
-
-    A box per character, so the stylesheet can space characters evenly and set every
-    syllable apart (a run in one <ruby> sets its syllables edge to edge). The markup is
-    the shortest that lays out alike: a custom element for the box, and no `</rt>` (the
-    end of its <ruby> closes it): 22 bytes less a character, at 10,000 entries a third
-    off each pinyin print run. Built as a plain string, then one Markup: Markup.format per
-    character costs ten times more.
-    """
-    if reader is None:
-        return escape(text)
-    return Markup(
-        "".join(
-            f"<h-p><ruby>{html.escape(char, quote=False)}<rt>{reading}</ruby></h-p>"
-            if reading
-            else html.escape(char, quote=False)
-            for char, reading in reader.pairs(text)
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -633,37 +640,129 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)
 
 
+# The files every print run's page reads (cards.js lays the cards out from them), beside the pages.
+CARD_DATA = "cards/data/cards.js"
+PINYIN_DATA = "cards/data/pinyin.js"
+LINE_KINDS = ("say", "guide", "forbidden", "alternative")
+
+
+class SharedCards:
+    """What every print run prints, each text, block and card once: the cards pages hold only
+    their layout (which card, on what paper, in what size) and cards.js builds the cards.
+
+    Eight print runs printed the same cards again and again: at 10,000 entries 128 MB of a
+    158 MB site. Shared, each text is written once, and its pinyin once beside it.
+    """
+
+    def __init__(self, library: Library, printing: CardPrinting):
+        self.library = library
+        self.printing = printing
+        self.texts: dict[str, int] = {}
+        self.blocks: list[list[object]] = []
+        self.cards: list[list[object]] = []
+        self.qrs: dict[str, str] = {}
+        self._source_blocks: dict[str, int] = {}  # a card's first block in `blocks`, by card id
+        self._card_at: dict[tuple[str, int, int, int], int] = {}
+        self._overdue = frozenset(e.id for e in library.entries if review.review_status(e, printing.today).overdue)
+
+    def text(self, text: str) -> int:
+        return self.texts.setdefault(text, len(self.texts))
+
+    def add_source(self, source: CardSource) -> None:
+        """A card's blocks, once, however many runs and parts print them."""
+        if source.id in self._source_blocks:
+            return
+        self._source_blocks[source.id] = len(self.blocks)
+        for block in source.blocks if source.blocks is not None else card_blocks(source.entries, self.library):
+            record: list[object] = [
+                self.text(block.heading) if block.heading else -1,
+                block.number,
+                int(block.entry_id in self._overdue),
+            ]
+            for line in block.lines:
+                record += [LINE_KINDS.index(line.kind), self.text(line.text)]
+            self.blocks.append(record)
+
+    def card(self, card: PrintCard) -> int:
+        """The index of a laid-out card (or part of one) in `cards`, added when new."""
+        key = (card.id, card.first_block, len(card.blocks), card.parts)
+        if key not in self._card_at:
+            start = self._source_blocks[card.id] + card.first_block
+            footer = card_footer(card, self.library, self.printing)
+            if footer.qr:
+                self.qrs.setdefault(footer.url, str(footer.qr))
+            self._card_at[key] = len(self.cards)
+            self.cards.append(
+                [
+                    card.id,
+                    self.text(card.title),
+                    card.part,
+                    card.parts,
+                    start,
+                    start + len(card.blocks),
+                    footer.reviewed,
+                    len(footer.overdue),
+                    int(footer.title_overdue),
+                    footer.url,
+                ]
+            )
+        return self._card_at[key]
+
+    def files(self, reader: RubyReader) -> dict[str, str]:
+        """The two shared files: the cards, and the pinyin of each of their texts."""
+        data = {
+            "printed": self.printing.today.isoformat(),
+            "marks": {**LINE_MARKS, "overdue": OVERDUE_MARK},
+            "kinds": LINE_KINDS,
+            "texts": list(self.texts),
+            "blocks": self.blocks,
+            "cards": self.cards,
+            "qrs": self.qrs,
+        }
+        # One string per text, a syllable or nothing for each of its characters, space-separated.
+        pinyin = [" ".join(reader.readings(text)) for text in self.texts]
+        return {
+            CARD_DATA: f"window.huashuCardData={_json(data)};\n",
+            PINYIN_DATA: f"window.huashuCardPinyin={_json(pinyin)};\n",
+        }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _data_script(page_uri: str, data_file: str) -> str:
+    """A shared data file's <script>, by its URL relative to the cards page (works from file:// too)."""
+    page_folder = posixpath.dirname(urls.site_path(page_uri).rstrip("/") + "/x")
+    return f'<script src="{posixpath.relpath(data_file, page_folder)}"></script>'
+
+
 def card_pages(
     renderer: pages.PageRenderer, printing: CardPrinting | None = None
-) -> tuple[dict[str, str], dict[str, list[str | list[str]]], list[FitReport]]:
-    """Every print run's cards page: its Markdown (with a slot), the HTML for the slot,
-    and what fitting had to do in any run (each report naming its runs). The cards stay out of the Markdown:
-    Python-Markdown is slow on megabytes of raw HTML, and has nothing to do there.
-    Each card is laid out and rendered once, however many runs print it the same way."""
+) -> tuple[dict[str, str], dict[str, list[str | list[str]]], dict[str, str], list[FitReport]]:
+    """Every print run's cards page: its Markdown (with a slot), the HTML for the slot, the
+    shared data files (by site path) and what fitting had to do in any run (each report
+    naming its runs).
+
+    A page's slot holds its print rules and its layout: each card by number, its paper,
+    type size and pinyin. The cards themselves are in the shared files, each once
+    (SharedCards), and cards.js builds them in the page. Each card is laid out once,
+    however many runs print it the same way."""
     printing = printing or CardPrinting(review.today())
+    library = renderer.library
     markdown: dict[str, str] = {}
     html: dict[str, list[str | list[str]]] = {}
     reports: dict[int, FitReport] = {}  # by identity: runs that lay a card out alike share one report
     fits: FitMemo = {}
-    rendered: dict[tuple, str] = {}
-    reader = pinyin_reader(renderer.library)
-    # A6 and A5 print the same lines: their pinyin is built once, and let go with the runs.
-    pinyin_text = functools.cache(lambda text: ruby_text(text, reader))
-    renderer.env.filters["ruby"] = lambda text, on: pinyin_text(text) if on else escape(text)
-    card_template = renderer.env.get_template("_card.html.jinja")
-
-    def card_html(card: PrintCard) -> str:
-        key = (card.id, card.part, card.parts, card.size, card.font_pt, card.pinyin)
-        if key not in rendered:
-            footer = card_footer(card, renderer.library, printing)
-            rendered[key] = card_template.render(card=card, footer=footer, overdue_mark=OVERDUE_MARK)
-        return rendered[key]
-
+    shared = SharedCards(library, printing)
+    sources = [replace(source, blocks=card_blocks(source.entries, library)) for source in card_sources(library)]
+    for source in sources:
+        shared.add_source(source)
     for run in PRINT_RUNS:
         for pinyin_on in (False, True):
-            cards, fit = build_cards(renderer.library, run, pinyin_on, fits, printing.footer_mm)
+            cards, fit = build_cards(library, run, pinyin_on, fits, printing.footer_mm, sources)
             reports.update((id(report), report) for report in fit)
-            sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)] if run == "a4-4up" else [[c] for c in cards]
+            per_sheet = 4 if run == "a4-4up" else 1
             uri = urls.card_page(run, pinyin_on)
             markdown[uri] = renderer.render(
                 "cards.md.jinja",
@@ -671,20 +770,23 @@ def card_pages(
                 run=run,
                 pinyin_run=pinyin_on,
                 cards=cards,
-                sheets=sheets,
+                sheet_count=math.ceil(len(cards) / per_sheet),
                 variants=PRINT_VARIANTS,
                 variant_page=urls.card_page,
             )
+            layout = {
+                "per_sheet": per_sheet,
+                "cards": [[shared.card(c), c.size, c.font_pt, int(c.pinyin)] for c in cards],
+            }
             page_rule = page_rules(run if run != "auto" else (cards[0].size if cards else "a6"))
-            # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
-            opening = f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
-            parts = [f"<style>{page_rule}</style>", opening]
-            for sheet in sheets:
-                sheet_size = "a4-4up" if run == "a4-4up" else sheet[0].size
-                parts.append(f'<div class="hs-sheet hs-sheet--{sheet_size}">')
-                parts += [card_html(card) for card in sheet]
-                parts.append("</div>")
-            parts.append("</div>")
-            html[uri] = [parts]  # joined when the page is written: cards are shared between runs
-    pinyin_text.cache_clear()
-    return markdown, html, list(reports.values())
+            scripts = [_data_script(uri, CARD_DATA)]
+            if any(c.pinyin for c in cards):
+                scripts.append(_data_script(uri, PINYIN_DATA))
+            html[uri] = [
+                f"<style>{page_rule}</style>"
+                # Print copies of the handbook's content: kept out of site-search tools such as Pagefind.
+                f'<div class="hs-cards hs-cards--{run}" data-run="{run}" data-pagefind-ignore="all">'
+                "<noscript><p>卡片由浏览器排好版再打印：请启用 JavaScript 后刷新本页。</p></noscript></div>"
+                f'<script type="application/json" class="hs-cards-layout">{_json(layout)}</script>' + "".join(scripts)
+            ]
+    return markdown, html, shared.files(pinyin_reader(library)), list(reports.values())

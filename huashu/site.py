@@ -170,9 +170,10 @@ class Build:
         category_markdown, category_html = renderer.category_pages()
         generated[urls.TAGS_PAGE], category_html[urls.TAGS_PAGE] = renderer.tags_page()
         printing = cards.CardPrinting(review.today(), config.site_url or "", self.settings.card_qr)
-        card_markdown, card_html, reports = cards.card_pages(renderer, printing)
+        card_markdown, card_html, card_data, reports = cards.card_pages(renderer, printing)
         generated.update(category_markdown)
         generated.update(card_markdown)
+        generated.update(card_data)
         if self.handbook.history:
             generated[urls.CHANGES_PAGE] = renderer.changes_page(self.handbook.history)
         self.slots = {**category_html, **card_html}

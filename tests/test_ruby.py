@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO
+from browser import serve
+from conftest import FIXTURES, REPO, make_project, mkdocs_build
+from playwright.sync_api import Browser
 
-from huashu import cards, load_library, pages, ruby, urls
+from huashu import cards, load_library, ruby, urls
 from huashu.model import Library
 
 POLYPHONES = yaml.safe_load((REPO / "tests" / "data" / "polyphones.yaml").read_text(encoding="utf-8"))["cases"]
@@ -128,7 +130,7 @@ def test_tone_numbers_and_marks_read_the_same(written: str, marked: str) -> None
     assert ruby.tone_marked(ruby.parse_syllable(written)) == marked
 
 
-def library_with_pinyin(tmp_path: Path, pinyin_yaml: str) -> Library:
+def library_with_pinyin(tmp_path: Path, pinyin_yaml: str) -> Path:
     library = tmp_path / "scripts_library"
     shutil.copytree(FIXTURES / "base_library", library)
     (library / "phrases.yaml").write_text(
@@ -137,33 +139,36 @@ def library_with_pinyin(tmp_path: Path, pinyin_yaml: str) -> Library:
         encoding="utf-8",
     )
     (library / "pinyin.yaml").write_text(pinyin_yaml, encoding="utf-8")
-    return load_library(library, base=tmp_path)
+    return library
 
 
-def page_html(slot: list[str | list[str]]) -> str:
-    return "".join(part if isinstance(part, str) else "".join(part) for part in slot)
-
-
-def test_pinyin_yaml_words_win_on_printed_cards(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_pinyin_yaml_words_win_on_printed_cards(browser: Browser, tmp_path: Path) -> None:
     library = library_with_pinyin(
         tmp_path,
         "words:\n  - word: 还班\n    pinyin: huan2 ban1\n  - word: 长时间\n    pinyin: zhǎng shí jiān\n"
         "    note: 只为测试：覆盖自带的更正\n",
     )
-    renderer = pages.PageRenderer(library, urls.PageLinks(True))
-    _, html, _ = cards.card_pages(renderer)
-    page = page_html(html[urls.card_page("a6", True)])
-    ruby_of = dict(re.findall(r"<ruby>(.)<rt>([^<]+)</ruby>", page.split("长时间等待")[-1]))
-    assert "<h-p><ruby>还<rt>huán</ruby></h-p><h-p><ruby>班<rt>bān</ruby></h-p>" in page
-    assert "<h-p><ruby>长<rt>zhǎng</ruby></h-p><h-p><ruby>时<rt>shí</ruby></h-p>" in page
+    project = make_project(tmp_path / "project", library)
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page()
+    with serve(project / "site") as address:
+        page.goto(address + urls.site_path(urls.card_page("a6", True)))
+        printed = page.inner_html(".hs-cards[data-built]")
+        page.goto(address + urls.site_path(urls.card_page("a6", False)))
+        plain = page.inner_text(".hs-cards[data-built]")
+    page.close()
+    ruby_of = dict(re.findall(r"<ruby>(.)<rt>([^<]+)</rt></ruby>", printed.split("长时间等待")[-1]))
+    assert "<h-p><ruby>还<rt>huán</rt></ruby></h-p><h-p><ruby>班<rt>bān</rt></ruby></h-p>" in printed
+    assert "<h-p><ruby>长<rt>zhǎng</rt></ruby></h-p><h-p><ruby>时<rt>shí</rt></ruby></h-p>" in printed
     assert ruby_of["都"] == "dōu"  # a built-in correction the file does not touch still applies
-    plain = page_html(html[urls.card_page("a6", False)])
     assert "让您长时间等待，还班的事我都会跟进。" in plain  # cards without pinyin print plain text
 
 
 def test_without_pinyin_yaml_the_built_in_reading_stays(tmp_path: Path) -> None:
     library = library_with_pinyin(tmp_path, "words:\n  - word: 空班\n    pinyin: kòng bān\n")
-    reader = cards.pinyin_reader(library)
+    reader = cards.pinyin_reader(load_library(library, base=tmp_path))
     assert [r for _, r in reader.pairs("长时间，还班")] == ["cháng", "shí", "jiān", "", "hái", "bān"]
 
 
