@@ -143,7 +143,11 @@ def measure(count: int, work: Path) -> dict[str, dict]:
     results = {}
     project = huashu_project(root, library)
     results["huashu"] = timed_build(project, {})
-    results["huashu"].update(huashu_index(project / "site"), site_bytes=site_bytes(project / "site"))
+    results["huashu"].update(
+        huashu_index(project / "site"),
+        site_bytes=site_bytes(project / "site"),
+        cards_bytes=site_bytes(project / "site" / "cards"),
+    )
     shutil.rmtree(project / "site")
     project = plain_material_project(root, library)
     results["material"] = timed_build(project, {})
@@ -170,7 +174,13 @@ def report(count: int, results: dict[str, dict]) -> str:
             f"{m['peak_bytes'] / GiB:.2f}",
             f"{h['peak_bytes'] / m['peak_bytes']:.2f}×",
         ),
-        row("site size (MB)", f"{h['site_bytes'] / 1e6:.0f}", f"{m['site_bytes'] / 1e6:.0f}"),
+        row(
+            "site size (MB)",
+            f"{h['site_bytes'] / 1e6:.0f}",
+            f"{m['site_bytes'] / 1e6:.0f}",
+            f"{h['site_bytes'] / m['site_bytes']:.2f}×",
+        ),
+        row("of which card print runs (MB)", f"{h['cards_bytes'] / 1e6:.1f}", "–"),
         row("whole search index (KB gzip)", f"{h['index_total_gz'] / 1024:.0f}", f"{m['index_total_gz'] / 1024:.0f}"),
         row(
             "search index a page view downloads (KB gzip)",

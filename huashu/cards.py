@@ -35,8 +35,8 @@ from huashu.ruby import RubyReader
 PAPER = {"a6": (105.0, 148.0), "a5": (148.0, 210.0), "a4-4up": (210.0, 297.0)}
 MARGIN = {"a6": 6.0, "a5": 9.0, "a4-4up": 0.0}
 # Font sizes in pt, largest first: a card is printed in the largest its paper holds, and
-# split into parts rather than printed below the last. NORMAL_PT is the size a card is
-# reported below, and the smallest at which the auto run keeps a card on A6 (else A5).
+# split into parts rather than printed below its paper's smallest (MIN_PT). NORMAL_PT is
+# the size a card is reported below.
 FONT_STEPS = (14.0, 13.0, 12.0, 11.0, 10.5, 10.0, 9.5, 9.0)
 NORMAL_PT = 10.0
 AUTO_PAPERS = ("a6", "a5")
@@ -44,18 +44,36 @@ LINE_HEIGHT = 1.5
 # Pinyin (cards.css `h-p`): its size relative to the characters, the smallest size still
 # legible in print, the narrowest box of a character with its syllable (so characters stand
 # evenly spaced; the gap is inside it), the gap between neighbouring syllables, the width of
-# a letter of pinyin in ems of its own size (measured in Chromium: 0.57 to 0.7 a syllable),
-# and the line height that makes room for the pinyin.
+# each letter of pinyin in ems of its own size (tone marks aside), and the line height that
+# makes room for the pinyin.
 RUBY_SCALE = 0.75
 MIN_RUBY_PT = 6.5
 RUBY_MIN_EM = 1.8
 RUBY_GAP_EM = 0.3
-RUBY_LETTER_EM = 0.62
+# Measured in Chromium with the card font (Noto Sans CJK SC's Latin), rounded up: a syllable of
+# narrow letters (jiàn) takes the box's 1.8 em where one of wide ones (zhuāng) needs more.
+RUBY_LETTER_EM = {
+    **dict.fromkeys("ijl", 0.32),
+    "f": 0.37,
+    "t": 0.4,
+    "r": 0.44,
+    **dict.fromkeys("csz", 0.52),
+    **dict.fromkeys("evxy", 0.59),
+    **dict.fromkeys("agk", 0.61),
+    **dict.fromkeys("bdhnopqu", 0.65),
+    "w": 0.87,
+    "m": 0.97,
+}
+RUBY_OTHER_LETTER_EM = 0.7
 RUBY_LINE_HEIGHT = 2.6
 # The title keeps its line height of 1.5; its pinyin boxes make a row about 2.07 (measured in Chromium).
 RUBY_TITLE_LINE_HEIGHT = 2.1
 # Cards with pinyin only shrink as far as their pinyin stays legible.
 PINYIN_FONT_STEPS = tuple(f for f in FONT_STEPS if f * RUBY_SCALE >= MIN_RUBY_PT)
+# The smallest type a paper prints a card in before splitting it: on an A6 card, read at arm's
+# length on a desk during a call, phrase lines stay at 11 pt or more. Only a single phrase
+# too long for a whole card at that size goes smaller.
+MIN_PT = {"a6": 11.0, "a5": 9.0}
 LATIN_EM = 0.55  # width of a latin letter or digit, in ems of its own font size
 TITLE_SCALE = 1.3
 TITLE_GAP_EM = 0.5  # below the title, in ems of the title
@@ -168,7 +186,7 @@ class FitReport:
     source: CardSource
     size: str
     pinyin: bool
-    overflow: float  # fraction over the printable height at the normal font size
+    overflow: float  # fraction over the printable height at the normal size, or the paper's smallest if larger
     action: str = ""
     runs: list[tuple[str, bool]] = field(default_factory=list)  # the print runs (run, pinyin) laid out so
 
@@ -203,10 +221,18 @@ class FitReport:
         return "。要一张放下，请减少 entries / categories，或把它分成几张卡片"
 
 
+# Punctuation Unicode calls ambiguous in width, which the card font sets a full em wide
+# (measured in Chromium with Noto Sans CJK: “ 1 em, a ”“ pair 1.5).
+FULL_WIDTH_PUNCTUATION = frozenset("“”‘’…—")
+NUMBER_EM = 1.5  # a step's number before its first line (cards.css .hs-card__num)
+
+
 @functools.cache
 def _width_units(text: str) -> float:
     """Width of `text` in ems: CJK and full-width characters 1, others about half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else LATIN_EM for c in text)
+    return sum(
+        1.0 if c in FULL_WIDTH_PUNCTUATION or unicodedata.east_asian_width(c) in ("W", "F") else LATIN_EM for c in text
+    )
 
 
 def _ruby_width_units(text: str, reader: RubyReader) -> float:
@@ -220,7 +246,9 @@ def _ruby_width_units(text: str, reader: RubyReader) -> float:
 @functools.cache
 def _syllable_extra(reading: str) -> float:
     """How much wider than the bare character (1 em) a character's box is with this syllable."""
-    return max(RUBY_MIN_EM, RUBY_SCALE * RUBY_LETTER_EM * len(reading) + RUBY_GAP_EM) - 1.0
+    letters = unicodedata.normalize("NFD", reading)
+    width = sum(RUBY_LETTER_EM.get(c, RUBY_OTHER_LETTER_EM) for c in letters if not unicodedata.combining(c))
+    return max(RUBY_MIN_EM, RUBY_SCALE * width + RUBY_GAP_EM) - 1.0
 
 
 def _text_width(text: str, reader: RubyReader | None) -> float:
@@ -269,9 +297,12 @@ def _line_kind(text: model.EntryText) -> str:
 
 def _block_height(block: Block, font_pt: float, width_mm: float, reader: RubyReader | None) -> float:
     em = font_pt * PT_TO_MM
-    ems = width_mm / em - (1.5 if block.number else 0)
-    per_line = max(1, math.floor(ems))
-    lines = sum(_rows(line, max(1, math.floor(ems / scale)), reader) * scale for line, scale in _line_scales(block))
+    ems = width_mm / em
+    per_line = _row_room(ems, reader)
+    lines = sum(
+        _rows(line, _row_room(ems / scale, reader), reader, NUMBER_EM if block.number and i == 0 else 0.0) * scale
+        for i, (line, scale) in enumerate(_line_scales(block))
+    )
     if block.heading:
         lines += math.ceil((_text_width(block.heading, reader) + _width_units(OVERDUE_MARK)) / per_line)
     boxed = sum(BOXED_LINE_EM for line in block.lines if line.kind == "forbidden")
@@ -286,13 +317,20 @@ def _line_scales(block: Block) -> Iterator[tuple[Line, float]]:
         said = said or line.kind == "say"
 
 
-def _rows(line: Line, per_line: int, reader: RubyReader | None) -> int:
-    """How many rows a line takes, `per_line` ems wide (less its rule or box)."""
+def _row_room(ems: float, reader: RubyReader | None) -> float:
+    """The ems a row holds: whole characters of plain text (each 1 em, so a row breaks
+    before a fraction of one); with pinyin, boxes of varied widths fill it as they can."""
+    return ems if reader else max(1, math.floor(ems))
+
+
+def _rows(line: Line, per_line: float, reader: RubyReader | None, lead: float = 0.0) -> int:
+    """How many rows a line takes, `per_line` ems wide (less its rule or box), `lead` ems
+    (a step's number) before its first row."""
     room = max(1.0, per_line - LINE_INDENT_EM.get(line.kind, 0.0))
     texts = line.printed.split("\n")
-    frame = MARK_FRAME_EM if line.mark else 0.0
+    first = lead + (MARK_FRAME_EM if line.mark else 0.0)
     return sum(
-        math.ceil((_text_width(text, reader) + (frame if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts)
+        math.ceil((_text_width(text, reader) + (first if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts)
     )
 
 
@@ -346,6 +384,12 @@ class Paper:
     def height(self) -> float:
         return available_height(self.size, self.footer_mm)
 
+    @property
+    def min_pt(self) -> float:
+        """The smallest type a card is printed in on this paper before it is split."""
+        smallest = PINYIN_FONT_STEPS[-1] if self.reader else FONT_STEPS[-1]
+        return max(MIN_PT[self.size], smallest)
+
 
 def fit_card(
     source: CardSource,
@@ -356,25 +400,27 @@ def fit_card(
 ) -> tuple[list[PrintCard], FitReport | None]:
     """Lay one card out in the largest type its paper allows.
 
-    The paper is the one asked for; without one, A6 when the card fits there at NORMAL_PT
-    or larger, else A5. The font is the largest of FONT_STEPS the card fits in. A card
-    that does not fit even at the smallest is split into as few parts as fit, of even
-    heights, all in one font (the largest every part fits in). A card that cannot be
-    printed at NORMAL_PT is reported.
+    The paper is the one asked for; without one, A6 when the card fits there in A6's
+    smallest type (MIN_PT), else A5. The font is the largest of FONT_STEPS the card fits
+    in, down to its paper's smallest. A card that does not fit even then is split into as
+    few parts as fit, of even heights, all in one font (the largest every part fits in);
+    only a part holding one phrase too long for a card of its own goes smaller. A card
+    printed below NORMAL_PT, or split, is reported.
 
     Args:
         reader: Pinyin readings when the card is printed with pinyin, else None.
     """
     title, entries = source.title, source.entries
     blocks = source.blocks if source.blocks is not None else card_blocks(entries, library)
-    steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
     papers = [Paper(s, reader, footer_mm) for s in ([size] if size else AUTO_PAPERS)]
-    paper = next((p for p in papers if p.fits(title, blocks, NORMAL_PT)), papers[-1])
+    paper = next((p for p in papers if p.fits(title, blocks, p.min_pt)), papers[-1])
+    all_steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
+    steps = tuple(f for f in all_steps if f >= paper.min_pt)
     base = PrintCard(source.id, title, paper.size, NORMAL_PT, blocks, tuple(entries), reader is not None)
     font = paper.largest_font(title, blocks, steps)
     if font is not None and font >= NORMAL_PT:
         return [replace(base, font_pt=font)], None
-    overflow = needed_height(title, blocks, paper.size, NORMAL_PT, reader) / paper.height - 1
+    overflow = needed_height(title, blocks, paper.size, max(NORMAL_PT, paper.min_pt), reader) / paper.height - 1
     report = FitReport(source, paper.size, reader is not None, overflow)
     if font is not None:
         report.action = f"已把字号从 {NORMAL_PT:g}pt 缩小到 {font:g}pt"
@@ -382,11 +428,18 @@ def fit_card(
     parts = _split(title, blocks, paper, steps[-1])
     count = len(parts)
     report.action = f"已拆成 {count} 张（{'、'.join(f'{i}/{count}' for i in range(1, count + 1))}）"
-    # One font for every part of a card, the largest all of them fit in.
+    # One font for every part of a card, the largest all of them fit in; a part holding a phrase
+    # too long for a card of its own at the paper's smallest type goes below it, alone.
+    part_title = _part_title(title, count)
+    oversize = {i for i, part in enumerate(parts) if not paper.fits(part_title, part, steps[-1])}
     font = next(
-        (f for f in steps if all(paper.fits(_part_title(title, count), part, f) for part in parts)),
+        (f for f in steps if all(paper.fits(part_title, part, f) for i, part in enumerate(parts) if i not in oversize)),
         steps[-1],
     )
+    fonts = [
+        (paper.largest_font(part_title, part, all_steps) or all_steps[-1]) if i in oversize else font
+        for i, part in enumerate(parts)
+    ]
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     cards = []
     first = 0
@@ -396,7 +449,7 @@ def fit_card(
         cards.append(
             replace(
                 base,
-                font_pt=font,
+                font_pt=fonts[number - 1],
                 blocks=part_blocks,
                 entries=part_entries,
                 part=number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import os
 import re
@@ -24,6 +25,8 @@ from huashu import load_library, model, pages, urls
 from huashu.card_measure import MeasuredCard, measure_cards, overflow_message
 from huashu.cards import (
     FONT_STEPS,
+    MIN_PT,
+    PINYIN_FONT_STEPS,
     PRINT_RUNS,
     Block,
     CardSource,
@@ -164,23 +167,36 @@ def card_fill(card: PrintCard, blocks: tuple[Block, ...], font_pt: float, reader
     return height / available_height(card.size)
 
 
+def paper_minimum(card: PrintCard) -> float:
+    """The smallest type the card's paper prints before splitting (pinyin stays legible too)."""
+    return max(MIN_PT[card.size], (PINYIN_FONT_STEPS if card.pinyin else FONT_STEPS)[-1])
+
+
 @pytest.mark.parametrize(("run", "pinyin_on"), RUNS, ids=RUN_IDS)
 def test_cards_print_in_the_largest_type_their_paper_holds(library: model.Library, run: str, pinyin_on: bool) -> None:
-    """Each card in the largest font of FONT_STEPS it fits in, never below the smallest; a card
-    split only when it does not fit in the smallest, into parts no two of which would fit
+    """Each card in the largest font of FONT_STEPS it fits in, never below its paper's smallest
+    (11 pt on A6) unless one phrase alone is too long for a card at that size; a card split only
+    when it does not fit in the smallest, into parts in one font, no two of which would fit
     together, none less than half as full as its fullest part unless it is one big block."""
     reader = pinyin_reader(library)
     cards, _ = build_cards(library, run, pinyin_on)
-    smallest = FONT_STEPS[-1]
     for card in cards:
+        smallest = paper_minimum(card)
         assert card.font_pt in FONT_STEPS, card.id
         larger = [f for f in FONT_STEPS if f > card.font_pt]
         parts = [c for c in cards if c.id == card.id]
+        oversize = card_fill(card, card.blocks, smallest, reader) > 1
+        if oversize:  # one phrase too long for a card of its own: alone, in the largest type it fits
+            assert len(card.blocks) == 1 and card.font_pt < smallest, card.id
+        else:
+            assert card.font_pt >= smallest, card.id
         if card.parts == 1:
             assert card_fill(card, card.blocks, card.font_pt, reader) <= 1, card.id
             assert not larger or card_fill(card, card.blocks, larger[-1], reader) > 1, card.id
             continue
-        assert len(parts) == card.parts and {c.font_pt for c in parts} == {card.font_pt}, card.id
+        assert len(parts) == card.parts, card.id
+        fitting = [c for c in parts if card_fill(c, c.blocks, smallest, reader) <= 1]
+        assert len({c.font_pt for c in fitting}) <= 1, card.id
         whole = tuple(b for c in parts for b in c.blocks)
         assert card_fill(card, whole, smallest, reader) > 1, card.id
         if card.part < card.parts:
@@ -191,12 +207,32 @@ def test_cards_print_in_the_largest_type_their_paper_holds(library: model.Librar
             assert card_fill(card, card.blocks, smallest, reader) >= max(fills) / 2, (card.id, card.part, fills)
 
 
-def test_service_taboos_take_three_a6_cards(library: model.Library) -> None:
-    """服务忌语 took four A6 cards, the last with a single item, where three hold it."""
+def test_a6_cards_print_phrase_lines_at_11_pt_or_more(library: model.Library) -> None:
+    """Issue 14: phrase lines at least 11 pt on A6 where they fit: every A6 card of every run
+    without pinyin, and with pinyin all but the parts holding a phrase too long for one card."""
+    reader = pinyin_reader(library)
+    for run, pinyin_on in RUNS:
+        cards, _ = build_cards(library, run, pinyin_on)
+        small = [c for c in cards if c.size == "a6" and c.font_pt < 11]
+        assert all(c.pinyin and len(c.blocks) == 1 for c in small), [c.full_title for c in small]
+        assert all(card_fill(c, c.blocks, 11, reader) > 1 for c in small)
+    cards, _ = build_cards(library, "a6", False)
+    assert min(c.font_pt for c in cards) == 11
+
+
+def test_service_taboos_split_evenly_at_11_pt(library: model.Library) -> None:
+    """服务忌语 took four A6 cards, the last with a single item, where three held it in 9.5 pt.
+    At 11 pt it takes four, as even as its items allow: no part with fewer than three."""
+    reader = pinyin_reader(library)
     cards, _ = build_cards(library, "a6")
     parts = [c for c in cards if c.id == "auto-forbidden"]
-    assert [c.full_title for c in parts] == ["服务忌语（1/3）", "服务忌语（2/3）", "服务忌语（3/3）"]
-    assert min(len(c.blocks) for c in parts) >= 4
+    assert [c.full_title for c in parts] == [f"服务忌语（{i}/4）" for i in range(1, 5)]
+    assert {c.font_pt for c in parts} == {11} and min(len(c.blocks) for c in parts) >= 3
+    whole = tuple(b for c in parts for b in c.blocks)
+    n = len(whole)
+    for a, b in itertools.combinations(range(1, n), 2):  # every way to cut it in three: none holds it
+        three = (whole[:a], whole[a:b], whole[b:])
+        assert max(card_fill(parts[-1], blocks, 11, reader) for blocks in three) > 1, (a, b)
 
 
 @pytest.mark.parametrize(
@@ -266,7 +302,7 @@ def test_automatic_card_reports_name_what_they_are_made_of(library: model.Librar
     (report,) = [r for r in reports if r.source.id == "auto-procedure--callback-execution"]
     assert re.sub(r"\d+%", "N%", re.sub(r"到 [\d.]+pt", "到 Npt", report.message())) == (
         "scripts_library/procedures/callback.yaml:19:5: entries[1]: 卡片“电话回访执行”（auto-procedure--callback-execution）"
-        "在打印方式“A6”里内容超出 N%（A6，不标注拼音）：已把字号从 10pt 缩小到 Npt"
+        "在打印方式“A6”里内容超出 N%（A6，不标注拼音）：已拆成 2 张（1/2、2/2）"
     )
 
 
