@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import math
 import os
 import re
@@ -650,6 +651,47 @@ def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: s
     )
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and expected in result.stderr
+
+
+def test_print_runs_share_one_copy_of_the_cards(bundled_site: Path, library: model.Library) -> None:
+    """Issue 14.6: eight print runs printed every card eight times. A card's words are written
+    once, in the shared data; each run's page holds its layout only."""
+    files = {path: path.read_text(encoding="utf-8") for path in (bundled_site / "cards").rglob("*") if path.is_file()}
+    said = [
+        t.text
+        for e in library.entries
+        for t in model.entry_texts(e, library.by_id)
+        if t.role is model.Role.SAY and t.card is not None and len(t.text) > 8
+    ]
+    assert said
+    for text in said[::7]:
+        escaped = json.dumps(text, ensure_ascii=False)[1:-1]
+        holders = [p.relative_to(bundled_site).as_posix() for p, html in files.items() if escaped in html]
+        assert holders == ["cards/data/cards.js"], (text, holders)
+    pages = [html for path, html in files.items() if path.name == "index.html"]
+    assert len(pages) == 2 * len(PRINT_RUNS)
+    assert max(map(len, pages)) < 2 * min(map(len, pages))  # a pinyin run's page is no bigger than another's
+
+
+def test_cards_page_without_javascript_says_what_to_do(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + urls.site_path(urls.card_page("a6", False)))
+    assert "请启用 JavaScript" in page.inner_text(".hs-cards")
+    assert page.locator(".hs-card").count() == 0
+    context.close()
+
+
+def test_cards_page_with_missing_data_says_so(browser: Browser, bundled_site: Path, tmp_path: Path) -> None:
+    """A site copied without cards/data/ (a partial upload): the page says what is missing, nothing half-built."""
+    site = tmp_path / "site"
+    shutil.copytree(bundled_site, site)
+    (site / "cards" / "data" / "pinyin.js").unlink()
+    with serve(site) as address:
+        page = open_page(browser, address + urls.site_path(urls.card_page("a6", True)))
+        assert "卡片数据没有加载成功" in page.inner_text(".hs-cards")
+        assert page.locator(".hs-card").count() == 0
+        page.context.close()
 
 
 @pytest.mark.parametrize("run", PRINT_RUNS)
