@@ -21,6 +21,7 @@ import json
 import math
 import posixpath
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -50,19 +51,19 @@ RUBY_SCALE = 0.75
 MIN_RUBY_PT = 6.5
 RUBY_MIN_EM = 1.8
 RUBY_GAP_EM = 0.3
-# Measured in Chromium with the card font (Noto Sans CJK SC's Latin), rounded up: a syllable of
-# narrow letters (jiàn) takes the box's 1.8 em where one of wide ones (zhuāng) needs more.
+# Measured in Chromium with the card font (Noto Sans CJK SC's Latin) as set in <rt>, rounded up:
+# a syllable of narrow letters (jiàn) takes the box's 1.8 em where one of wide ones (zhuāng) needs more.
 RUBY_LETTER_EM = {
-    **dict.fromkeys("ijl", 0.32),
-    "f": 0.37,
-    "t": 0.4,
-    "r": 0.44,
-    **dict.fromkeys("csz", 0.52),
-    **dict.fromkeys("evxy", 0.59),
-    **dict.fromkeys("agk", 0.61),
-    **dict.fromkeys("bdhnopqu", 0.65),
-    "w": 0.87,
-    "m": 0.97,
+    **dict.fromkeys("ijl", 0.3),
+    "f": 0.35,
+    "t": 0.38,
+    "r": 0.42,
+    **dict.fromkeys("csz", 0.49),
+    **dict.fromkeys("evxy", 0.56),
+    **dict.fromkeys("agk", 0.58),
+    **dict.fromkeys("bdhnopqu", 0.62),
+    "w": 0.83,
+    "m": 0.93,
 }
 RUBY_OTHER_LETTER_EM = 0.7
 RUBY_LINE_HEIGHT = 2.6
@@ -85,7 +86,7 @@ BLOCK_GAP_EM = 0.5
 PT_TO_MM = 0.3528
 # The estimate must err on the side of room: fonts and line breaking vary. Measured in
 # Chromium (bench/cards_fit_bench.py) over every bundled card in every print run, the
-# estimate without it is about 5 % over the layout on average and up to 7 % under it
+# estimate without it is about 5 % over the layout on average and up to 4 % under it
 # (a line the browser fits that the estimate wraps, or the reverse).
 SAFETY = 1.07
 PRINT_RUNS = ("auto", "a6", "a5", "a4-4up")
@@ -227,12 +228,23 @@ FULL_WIDTH_PUNCTUATION = frozenset("“”‘’…—")
 NUMBER_EM = 1.5  # a step's number before its first line (cards.css .hs-card__num)
 
 
+# Punctuation whose glyph fills half its em: of two side by side the browser sets the second
+# half an em wide (CSS text-spacing-trim; measured: “。”” and “”“” 1.5 em, “？”” 2).
+TRIMMED_PUNCTUATION = frozenset("，。、；：（）“”‘’《》「」『』【】〔〕")
+
+
+def _char_width(char: str, previous: str) -> float:
+    if char in TRIMMED_PUNCTUATION and previous in TRIMMED_PUNCTUATION:
+        return 0.5
+    if char in FULL_WIDTH_PUNCTUATION or unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    return LATIN_EM
+
+
 @functools.cache
 def _width_units(text: str) -> float:
     """Width of `text` in ems: CJK and full-width characters 1, others about half."""
-    return sum(
-        1.0 if c in FULL_WIDTH_PUNCTUATION or unicodedata.east_asian_width(c) in ("W", "F") else LATIN_EM for c in text
-    )
+    return sum(map(_char_width, text, " " + text[:-1]))
 
 
 def _ruby_width_units(text: str, reader: RubyReader) -> float:
@@ -253,6 +265,51 @@ def _syllable_extra(reading: str) -> float:
 
 def _text_width(text: str, reader: RubyReader | None) -> float:
     return _ruby_width_units(text, reader) if reader else _width_units(text)
+
+
+# Where the browser does not break a line (CSS line-break for Chinese): before closing
+# punctuation, after opening punctuation, and inside a run of Latin letters or digits.
+NO_ROW_START = frozenset("，。、；：？！）》」』】〕”’…—·%,.;:?!)")
+NO_ROW_END = frozenset("（《「『【〔“‘(")
+_UNBROKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+@functools.lru_cache(maxsize=4096)  # a card's texts, met again at every size fitting tries
+def _ruby_units(text: str, reader: RubyReader) -> tuple[array[float], bytes]:
+    """A text with pinyin as the browser breaks it: the running width (ems) before each unit
+    it may break between (a character's box, a character, a run of Latin letters or digits)
+    and after the last, and whether a row may start at each unit."""
+    prefix = array("d", [0.0])
+    starts = bytearray()
+    previous = ""
+    for char, reading in reader.pairs(text):
+        width = 1.0 + _syllable_extra(reading) if reading else _char_width(char, previous)
+        if char in _UNBROKEN and previous in _UNBROKEN:
+            prefix[-1] += width
+        else:
+            prefix.append(prefix[-1] + width)
+            starts.append(char not in NO_ROW_START and previous not in NO_ROW_END)
+        previous = char
+    return prefix, bytes(starts)
+
+
+def _ruby_rows(text: str, reader: RubyReader, room: float, lead: float) -> int:
+    """Rows a text with pinyin takes, `room` ems wide, `lead` ems taken before its first row:
+    each row as many units as fit, less any that may not start the next row."""
+    prefix, starts = _ruby_units(text, reader)
+    count = len(starts)
+    rows, at, taken = 0, 0, lead
+    while at < count or rows == 0:
+        rows += 1
+        end = bisect.bisect_right(prefix, prefix[at] + room - taken) - 1
+        if end >= count:
+            break
+        end = max(end, at + 1)  # a unit wider than a row has one of its own
+        back = end
+        while back > at + 1 and not starts[back]:
+            back -= 1
+        at, taken = (back if starts[back] else end), 0.0
+    return rows
 
 
 def blocks_for(entry: Entry, library: Library) -> list[Block]:
@@ -303,8 +360,10 @@ def _block_height(block: Block, font_pt: float, width_mm: float, reader: RubyRea
         _rows(line, _row_room(ems / scale, reader), reader, NUMBER_EM if block.number and i == 0 else 0.0) * scale
         for i, (line, scale) in enumerate(_line_scales(block))
     )
-    if block.heading:
-        lines += math.ceil((_text_width(block.heading, reader) + _width_units(OVERDUE_MARK)) / per_line)
+    if block.heading and reader:
+        lines += _ruby_rows(block.heading, reader, per_line, _width_units(OVERDUE_MARK))
+    elif block.heading:
+        lines += math.ceil((_width_units(block.heading) + _width_units(OVERDUE_MARK)) / per_line)
     boxed = sum(BOXED_LINE_EM for line in block.lines if line.kind == "forbidden")
     return lines * em * (RUBY_LINE_HEIGHT if reader else LINE_HEIGHT) + (BLOCK_GAP_EM + boxed) * em
 
@@ -329,9 +388,9 @@ def _rows(line: Line, per_line: float, reader: RubyReader | None, lead: float = 
     room = max(1.0, per_line - LINE_INDENT_EM.get(line.kind, 0.0))
     texts = line.printed.split("\n")
     first = lead + (MARK_FRAME_EM if line.mark else 0.0)
-    return sum(
-        math.ceil((_text_width(text, reader) + (first if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts)
-    )
+    if reader:
+        return sum(_ruby_rows(text, reader, room, first if i == 0 else 0.0) for i, text in enumerate(texts))
+    return sum(math.ceil((_width_units(text) + (first if i == 0 else 0)) / room) or 1 for i, text in enumerate(texts))
 
 
 def needed_height(title: str, blocks: tuple[Block, ...], size: str, font_pt: float, reader: RubyReader | None) -> float:
