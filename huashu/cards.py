@@ -22,6 +22,7 @@ import math
 import posixpath
 import unicodedata
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -334,9 +335,27 @@ def blocks_for(entry: Entry, library: Library) -> list[Block]:
         else:
             lines.append(line)
     return [
-        Block(headings.get(step, ""), tuple(lines), entry.id, number=0 if step is None else step + 1)
+        Block(_heading(headings.get(step, ""), lines), tuple(lines), entry.id, number=0 if step is None else step + 1)
         for step, lines in grouped.items()
     ]
+
+
+def _heading(heading: str, lines: list[Line]) -> str:
+    """A block's heading, unless it only repeats its lines: a phrase titled by its own words
+    (您好 over 您好！) takes twice the room, and the title of forbidden wording (我不知道 over
+    ✗ 不要说 我不知道。) would print it in bold, unmarked, above its own warning: a block that
+    opens with forbidden wording needs no other heading."""
+    bare = _bare(heading)
+    if lines and lines[0].kind == "forbidden":
+        return ""
+    if bare and any(bare == _bare(line.text) for line in lines):
+        return ""
+    return heading
+
+
+def _bare(text: str) -> str:
+    """Text without punctuation, spaces and symbols: what a reader reads as the same words."""
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def card_blocks(entries: list[Entry], library: Library) -> tuple[Block, ...]:
@@ -825,6 +844,9 @@ class SharedCards:
         data = {
             "printed": self.printing.today.isoformat(),
             "marks": {**LINE_MARKS, "overdue": OVERDUE_MARK},
+            # cards.js keeps these with their neighbour, as the fit estimate assumes (_ruby_rows)
+            "no_row_start": "".join(sorted(NO_ROW_START)),
+            "no_row_end": "".join(sorted(NO_ROW_END)),
             "kinds": LINE_KINDS,
             "texts": list(self.texts),
             "blocks": self.blocks,
@@ -883,6 +905,7 @@ def card_pages(
                 pinyin_run=pinyin_on,
                 cards=cards,
                 sheet_count=math.ceil(len(cards) / per_sheet),
+                papers=sorted(Counter(c.size for c in cards).items(), key=lambda item: AUTO_PAPERS.index(item[0])),
                 variants=PRINT_VARIANTS,
                 variant_page=urls.card_page,
             )

@@ -208,7 +208,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     cards.add_argument("--pdf", type=Path, required=True, metavar="文件", help="输出的 PDF 文件")
     cards.add_argument(
-        "--size", choices=["a6", "a5", "a4-4up"], default="a6", help="纸张：a6、a5 或 a4-4up（A4 纸四张 A6，带裁切线）"
+        "--size",
+        choices=["a6", "a5", "a4-4up", "auto"],
+        default="a6",
+        help="纸张：a6、a5、a4-4up（A4 纸四张 A6，带裁切线）或 auto（按卡片设置：每张卡片用放得下的纸，A6 或 A5 混排）",
     )
     cards.add_argument("--pinyin", action="store_true", help="在汉字上方标注拼音")
     cards.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="站点配置（默认：mkdocs.yml）")
@@ -218,6 +221,7 @@ def _parser() -> argparse.ArgumentParser:
 def run_cards(pdf: Path, size: str, pinyin_on: bool, config: Path) -> int:
     from mkdocs.exceptions import MkDocsException
 
+    from huashu.cards import run_title
     from huashu.pdf import PdfError, export_cards
 
     if not config.exists():
@@ -230,7 +234,7 @@ def run_cards(pdf: Path, size: str, pinyin_on: bool, config: Path) -> int:
         return 1
     for message in fitting:
         print(message)
-    print(f"已导出 {pdf}：{pages} 页（{size}{'，带拼音' if pinyin_on else ''}）。")
+    print(f"已导出 {pdf}：{pages} 页（{run_title(size, pinyin_on)}）。")
     return 0
 
 

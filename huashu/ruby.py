@@ -50,6 +50,14 @@ CORRECTIONS: dict[str, str] = {
     "未尽": "wèi jìn",
     # Not in the dictionary: a lone 得 after a hanzi would read as the particle de.
     "征得": "zhēng dé",
+    # The dictionary's gēng shēn is "late at night"; a handbook means "deeper" (积得更深).
+    "更深": "gèng shēn",
+    # 了结 (liǎo jié, "settle") would win in 有了结果、出了结果.
+    "了结果": "le jié guǒ",
+    # 不当 (bú dàng, "improper") would win in 不当场承诺: 当场 is dāng chǎng.
+    "不当场": "bù dāng chǎng",
+    # 分为 (fēn wéi, "divide into") would win in 按 1 至 10 分为这次服务评分: 为 is "for".
+    "分为这次": "fēn wèi zhè cì",
     # Adverbs in 地: the dictionary's 整地、心地、实地 (dì, "ground") would win.
     "完整地": "wán zhěng de",
     "耐心地": "nài xīn de",

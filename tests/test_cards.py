@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import math
 import os
@@ -27,6 +26,7 @@ from huashu.card_measure import MeasuredCard, measure_cards, overflow_message
 from huashu.cards import (
     FONT_STEPS,
     MIN_PT,
+    NO_ROW_START,
     PINYIN_FONT_STEPS,
     PRINT_RUNS,
     Block,
@@ -130,7 +130,8 @@ SHEET_MM = {"a6": (105, 148), "a5": (148, 210), "a4-4up": (210, 297)}
 def test_print_all_prints_the_sheets_it_promises(browser: Browser, site_url: str, run: str, pinyin_on: bool) -> None:
     """“打印全部 N 张”: N sheets, each of its card's paper (a quarter of an A4 sheet four-up), no more."""
     page = open_page(browser, site_url + urls.site_path(urls.card_page(run, pinyin_on)))
-    promised = int(re.search(r"打印全部 (\d+) 张", page.inner_text(".hs-print-all")).group(1))
+    page_button = page.inner_text(".hs-print-all")
+    promised = int(re.search(r"打印全部 (\d+) 张", page_button).group(1))
     sizes = page.evaluate(
         "() => Array.from(document.querySelectorAll('.hs-sheet')).map(s => s.className.split('--')[1])"
     )
@@ -138,6 +139,9 @@ def test_print_all_prints_the_sheets_it_promises(browser: Browser, site_url: str
     page.context.close()
     assert len(sizes) == (math.ceil(promised / 4) if run == "a4-4up" else promised)
     assert sheets == [SHEET_MM[size] for size in sizes]
+    if run == "auto":  # a mixed run says how many sheets of each paper it takes
+        button = page_button
+        assert f"（A6 {sizes.count('a6')} 张、A5 {sizes.count('a5')} 张，打印机要能换纸）" in button
 
 
 @pytest.mark.parametrize(("run", "pinyin_on"), RUNS, ids=RUN_IDS)
@@ -221,19 +225,17 @@ def test_a6_cards_print_phrase_lines_at_11_pt_or_more(library: model.Library) ->
     assert min(c.font_pt for c in cards) == 11
 
 
-def test_service_taboos_split_evenly_at_11_pt(library: model.Library) -> None:
-    """服务忌语 took four A6 cards, the last with a single item, where three held it in 9.5 pt.
-    At 11 pt it takes four, as even as its items allow: no part with fewer than three."""
+def test_service_taboos_take_three_a6_cards_at_11_pt(library: model.Library) -> None:
+    """服务忌语 took four A6 cards, the last with a single item, where three held it (in 9.5 pt).
+    Now three at 11 pt or more, as even as its items allow, and no two cards hold it."""
     reader = pinyin_reader(library)
     cards, _ = build_cards(library, "a6")
     parts = [c for c in cards if c.id == "auto-forbidden"]
-    assert [c.full_title for c in parts] == [f"服务忌语（{i}/4）" for i in range(1, 5)]
-    assert {c.font_pt for c in parts} == {11} and min(len(c.blocks) for c in parts) >= 3
+    assert [c.full_title for c in parts] == [f"服务忌语（{i}/3）" for i in range(1, 4)]
+    assert min(c.font_pt for c in parts) >= 11 and min(len(c.blocks) for c in parts) >= 4
     whole = tuple(b for c in parts for b in c.blocks)
-    n = len(whole)
-    for a, b in itertools.combinations(range(1, n), 2):  # every way to cut it in three: none holds it
-        three = (whole[:a], whole[a:b], whole[b:])
-        assert max(card_fill(parts[-1], blocks, 11, reader) for blocks in three) > 1, (a, b)
+    for cut in range(1, len(whole)):  # every way to cut it in two: one half does not fit
+        assert max(card_fill(parts[-1], half, 11, reader) for half in (whole[:cut], whole[cut:])) > 1, cut
 
 
 @pytest.mark.parametrize(
@@ -428,6 +430,24 @@ def test_four_up_pdf_has_a4_sheets(tmp_path: Path, library: model.Library) -> No
     assert all(printed(card.full_title, re.sub(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]", "", first)) for card in cards[:4])
 
 
+@pytest.mark.slow
+def test_auto_pdf_prints_each_card_on_its_own_paper(tmp_path: Path, library: model.Library) -> None:
+    """`--size auto` exports the 按卡片设置 run the cards page prints: A6 and A5 sheets mixed."""
+    out = tmp_path / "auto.pdf"
+    result = subprocess.run(
+        [sys.executable, "-m", "huashu.cli", "cards", "--pdf", str(out), "--size", "auto"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "页（按卡片设置）" in result.stdout
+    cards, _ = build_cards(library, "auto")
+    assert sheet_sizes(PdfReader(str(out))) == [SHEET_MM[card.size] for card in cards]
+    assert {card.size for card in cards} == {"a6", "a5"}
+
+
 def test_print_stylesheet_uses_the_paper_table() -> None:
     """cards.css repeats the paper sizes and margins of huashu.cards for the screen; they must agree.
     (The @page rules are written from them into each cards page.)"""
@@ -474,6 +494,11 @@ def forbidden_texts(library: model.Library) -> set[str]:
         for t in model.entry_texts(e, library.by_id)
         if t.role is model.Role.FORBIDDEN and t.text
     }
+
+
+def bare(text: str) -> str:
+    """Letters and digits only: the words a reader reads, punctuation and marks aside."""
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def unmarked(text: str, forbidden: set[str], mark: str = "不要说") -> list[str]:
@@ -530,6 +555,8 @@ def test_forbidden_wording_is_never_printed_unmarked(browser: Browser, site_url:
     for card_id, elements in printed_cards(browser, site_url).items():
         lines = with_class(elements, "hs-card__line")
         assert unmarked("\n".join(e.text for e in lines), forbidden) == [], card_id
+        headings = [bare(e.text) for e in with_class(elements, "hs-card__heading")]
+        assert [h for h in headings if any(h and h in bare(wording) for wording in forbidden)] == [], card_id
         for line in lines:
             if any(wording in line.text for wording in forbidden):
                 assert "hs-card__line--forbidden" in line.classes, (card_id, line.text)
@@ -588,9 +615,9 @@ def test_footer_has_print_date_url_qr_and_overdue_mark(
 
     # A procedure's steps have no heading of their own: the card's title carries the mark.
     assert [e.text for e in with_class(stale, "hs-card__title")] == ["旧的接听流程待复核"]
-    assert footer(stale) == "打印日期 2026-12-01 · 复核 2025-01-01 · 待复核 1 条" + (f" · {url}" if url else "")
+    assert footer(stale) == "打印日期 2026-12-01 · 上次复核 2025-01-01 · 待复核 1 条" + (f" · {url}" if url else "")
     assert len(with_class(stale, "hs-card__qr")) == int(qr)
-    assert footer(fresh) == "打印日期 2026-12-01 · 复核 2026-10-01" + (
+    assert footer(fresh) == "打印日期 2026-12-01 · 上次复核 2026-10-01" + (
         " · " + url.replace("stale-steps", "answer-call") if url else ""
     )
     assert not with_class(fresh, "hs-card__overdue")
@@ -612,11 +639,24 @@ LINE_LOOKS = """() => Array.from(document.querySelectorAll('.hs-card__line--forb
             mark: mark ? mark.textContent : ''}; })"""
 
 
-def test_forbidden_and_alternative_lines_differ_without_colour(browser: Browser, site_url: str) -> None:
-    page = open_page(browser, site_url + urls.site_path(urls.card_page("auto", False)))
+# With pinyin each character is an inline-block box, which a line's strike-through does not reach.
+STRUCK_BOXES = """() => ['forbidden', 'alternative'].map(kind =>
+  Array.from(document.querySelectorAll(`.hs-card__line--${kind} h-p ruby`))
+    .map(ruby => getComputedStyle(ruby).textDecorationLine))"""
+
+
+@pytest.mark.parametrize("pinyin_on", [False, True], ids=["plain", "pinyin"])
+def test_forbidden_and_alternative_lines_differ_without_colour(
+    browser: Browser, site_url: str, pinyin_on: bool
+) -> None:
+    page = open_page(browser, site_url + urls.site_path(urls.card_page("auto", pinyin_on)))
     page.emulate_media(media="print")
     looks = page.evaluate(LINE_LOOKS)
+    forbidden_boxes, alternative_boxes = page.evaluate(STRUCK_BOXES)
     page.context.close()
+    if pinyin_on:
+        assert forbidden_boxes and set(forbidden_boxes) == {"line-through"}
+        assert alternative_boxes and set(alternative_boxes) == {"none"}
     forbidden = [look for look in looks if look["kind"] == "forbidden"]
     alternative = [look for look in looks if look["kind"] == "alternative"]
     assert forbidden and len(forbidden) == len(alternative)
@@ -651,6 +691,30 @@ def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: s
     )
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and expected in result.stderr
+
+
+# The first thing on each row of every line on the page, by the top of its box.
+ROW_STARTS = """() => Array.from(document.querySelectorAll('.hs-card__text')).flatMap(text => {
+  const starts = []; let top = -Infinity;
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('rt')) continue;
+    const range = document.createRange(); range.selectNode(node);
+    const rect = range.getBoundingClientRect();
+    if (rect.top > top + 2) { starts.push(node.textContent[0]); top = rect.top; }
+  }
+  return starts; })"""
+
+
+@pytest.mark.parametrize("run", ["a6", "a5"])
+def test_pinyin_rows_never_start_with_closing_punctuation(browser: Browser, site_url: str, run: str) -> None:
+    """Between pinyin boxes the browser would break before “，” or “。” (a reviewer found 52 such rows)."""
+    page = open_page(browser, site_url + urls.site_path(urls.card_page(run, True)))
+    page.emulate_media(media="print")
+    starts = page.evaluate(ROW_STARTS)
+    page.context.close()
+    assert len(starts) > 200
+    assert [c for c in starts if c in NO_ROW_START] == []
 
 
 def test_print_runs_share_one_copy_of_the_cards(bundled_site: Path, library: model.Library) -> None:

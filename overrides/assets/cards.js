@@ -12,21 +12,28 @@
   }
 
   // Each hanzi in its own box with its syllable (cards.css `h-p`); `readings` has one
-  // space-separated token per character, empty for anything not hanzi.
-  function withPinyin(text, readings) {
-    var syllables = (readings || "").split(" "), out = "", i = 0;
+  // space-separated token per character, empty for anything not hanzi. Closing punctuation
+  // stays with what it follows and opening punctuation with what it precedes (`h-g`, kept on
+  // one row): between boxes the browser would otherwise start a row with "，" or "。".
+  function withPinyin(text, readings, noRowStart, noRowEnd) {
+    var syllables = (readings || "").split(" "), groups = [], i = 0, glue = false;
     for (var ch of text) {
       var reading = syllables[i++];
-      out += reading ? "<h-p><ruby>" + esc(ch) + "<rt>" + esc(reading) + "</ruby></h-p>" : esc(ch);
+      var html = reading ? "<h-p><ruby>" + esc(ch) + "<rt>" + esc(reading) + "</ruby></h-p>" : esc(ch);
+      if (groups.length && (glue || noRowStart.indexOf(ch) >= 0)) groups[groups.length - 1].push(html);
+      else groups.push([html]);
+      glue = noRowEnd.indexOf(ch) >= 0;
     }
-    return out;
+    return groups.map(function (group) {
+      return group.length > 1 ? "<h-g>" + group.join("") + "</h-g>" : group[0];
+    }).join("");
   }
 
   function cardsHtml(data, pinyin, layout) {
     var texts = data.texts, marks = data.marks;
 
     function text(index, on) {
-      return on ? withPinyin(texts[index], pinyin[index]) : esc(texts[index]);
+      return on ? withPinyin(texts[index], pinyin[index], data.no_row_start, data.no_row_end) : esc(texts[index]);
     }
     function overdue(on) {
       return on ? '<span class="hs-card__overdue">' + esc(marks.overdue) + "</span>" : "";
@@ -50,7 +57,7 @@
     function footer(card) {
       // [.., reviewed, overdue count, title overdue, url]
       var url = card[9], qr = url && data.qrs[url] ? data.qrs[url] : "";
-      var parts = ["打印日期 " + esc(data.printed), "复核 " + esc(card[6])];
+      var parts = ["打印日期 " + esc(data.printed), "上次复核 " + esc(card[6])];
       if (card[7]) parts.push('<strong class="hs-card__overdue">' + esc(marks.overdue) + " " + card[7] + " 条</strong>");
       if (url) parts.push('<span class="hs-card__url">' + esc(url) + "</span>");
       return '<div class="hs-card__source"><p>' + parts.join(" · ") + "</p>" + qr + "</div>";
