@@ -518,6 +518,9 @@ def fit_card(
         (paper.largest_font(part_title, part, all_steps) or all_steps[-1]) if i in oversize else font
         for i, part in enumerate(parts)
     ]
+    if oversize:
+        smaller = "、".join(f"{i + 1}/{count} 用 {fonts[i]:g}pt" for i in sorted(oversize))
+        report.action += f"；一条就放不下一整张（{paper.min_pt:g}pt）的缩小了字号：{smaller}"
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     cards = []
     first = 0

@@ -217,10 +217,12 @@ def test_a6_cards_print_phrase_lines_at_11_pt_or_more(library: model.Library) ->
     without pinyin, and with pinyin all but the parts holding a phrase too long for one card."""
     reader = pinyin_reader(library)
     for run, pinyin_on in RUNS:
-        cards, _ = build_cards(library, run, pinyin_on)
+        cards, reports = build_cards(library, run, pinyin_on)
         small = [c for c in cards if c.size == "a6" and c.font_pt < 11]
         assert all(c.pinyin and len(c.blocks) == 1 for c in small), [c.full_title for c in small]
         assert all(card_fill(c, c.blocks, 11, reader) > 1 for c in small)
+        told = "".join(r.message() for r in reports)  # the report names each smaller part and its size
+        assert all(f"{c.part}/{c.parts} 用 {c.font_pt:g}pt" in told for c in small), run
     cards, _ = build_cards(library, "a6", False)
     assert min(c.font_pt for c in cards) == 11
 
