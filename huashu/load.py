@@ -310,18 +310,23 @@ def _nesting_error(text: str, name: str) -> LibraryError | None:
     """Refuse documents nested deeper than MAX_DEPTH before any composer sees them."""
     if _depth_bound(text) <= MAX_DEPTH:
         return None
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_FastLoader or yaml.SafeLoader):
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line, column = (event.start_mark.line, event.start_mark.column) if event.start_mark else (0, 0)
-                    return LibraryError(name, line + 1, column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）")
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # a syntax error: the composers below report it with its position
+    # libyaml (PyYAML 6.0.4 and later) refuses deep flow nesting itself while scanning ahead,
+    # before any event and with no useful position: then PyYAML's own parser walks it.
+    for loader in dict.fromkeys((_FastLoader or yaml.SafeLoader, yaml.SafeLoader)):
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        mark = event.start_mark
+                        line, column = (mark.line, mark.column) if mark else (0, 0)
+                        return LibraryError(name, line + 1, column + 1, "", f"YAML 嵌套层数过深（超过 {MAX_DEPTH} 层）")
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    depth -= 1
+        except yaml.YAMLError:
+            continue  # a syntax error: the composers below report it with its position
+        return None
     return None
 
 
