@@ -518,9 +518,18 @@ def fit_card(
         (paper.largest_font(part_title, part, all_steps) or all_steps[-1]) if i in oversize else font
         for i, part in enumerate(parts)
     ]
-    if oversize:
-        smaller = "、".join(f"{i + 1}/{count} 用 {fonts[i]:g}pt" for i in sorted(oversize))
+    smallest = all_steps[-1]
+    too_long = sorted(i for i in oversize if not paper.fits(part_title, parts[i], smallest))
+    shrunk = sorted(oversize.difference(too_long))
+    if shrunk:
+        smaller = "、".join(f"{i + 1}/{count} 用 {fonts[i]:g}pt" for i in shrunk)
         report.action += f"；一条就放不下一整张（{paper.min_pt:g}pt）的缩小了字号：{smaller}"
+    if too_long:
+        named = "、".join(f"{i + 1}/{count}" for i in too_long)
+        report.action += (
+            f"；{named} 只有一条，按估算 {smallest:g}pt 也放不下，可能压到页脚（导出 PDF 时按实际排版再查一次）："
+            "请把这条改短或分成几条"
+        )
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     cards = []
     first = 0
