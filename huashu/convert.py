@@ -123,6 +123,23 @@ class Converter:
         self.out.errors.append(LibraryError(self.name, origin.line, origin.column, path, message))
         return INVALID
 
+    def missing_fields(
+        self, node: yaml.Node, path: str, missing: list[str], known: dict[str, Any], given: set[str]
+    ) -> None:
+        """Required fields a record lacks: one error for the record, however many it lacks (a
+        stray "- kind: phrase" line is one mistake, not three)."""
+        if len(missing) == 1:
+            (name,) = missing
+            self.error(node, join(path, name), f"缺少必填字段 {name}：{known[name].metadata['title']}")
+            return
+        titles = "、".join(known[name].metadata["title"].split("（")[0] for name in missing)
+        message = f"缺少必填字段 {'、'.join(missing)}（{titles}）"
+        if given and given <= {"kind"}:
+            message += "。这一项只写了 kind：如果是多写的一行，请删掉它；如果是新条目，请把这些字段补上"
+        elif not given:
+            message += "。这一项是空的：如果是多写的“- ”，请删掉它"
+        self.error(node, path, message)
+
     def warn(self, node: yaml.Node, path: str, message: str) -> None:
         """Something YAML read differently from what was most likely meant: reported, not refused."""
         origin = self.origin(node)
@@ -328,6 +345,7 @@ class Converter:
             else:
                 values[key] = value
                 self.check_silent_changes(value_node, join(path, key), known[key])
+        missing: list[str] = []
         for name, spec in known.items():
             if name in given:
                 continue
@@ -340,8 +358,10 @@ class Converter:
                     self.positions[join(path, name)] = (*inherited_at[name], True)
             elif spec.metadata.get("required"):
                 if name not in misspelt:
-                    self.error(node, join(path, name), f"缺少必填字段 {name}：{spec.metadata['title']}")
+                    missing.append(name)
                 ok = False
+        if missing:
+            self.missing_fields(node, path, missing, known, set(given))
         for name, spec in known.items():
             if spec.metadata.get("non_empty") and values.get(name) == []:
                 self.error(given[name][1], join(path, name), "列表不能为空")

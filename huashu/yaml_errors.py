@@ -77,6 +77,7 @@ _INDICATORS = {
     "|": "开头的 | 表示多行文字，要换行后缩进写内容",
     ">": "开头的 > 表示折叠的多行文字，要换行后缩进写内容",
     "-": "开头的“- ”表示列表项",
+    "?": "开头的“? ”表示 YAML 的复杂键",
 }
 _SHOWN_VALUE_CHARS = 16
 
@@ -291,7 +292,7 @@ def _quote_reason(value: str) -> tuple[int, str, str, str] | None:
         why = f"值以 {first} 开头，YAML 把它当成{what}，这一行却没有结束的 {bracket}"
         advice = f"要写{what}请在末尾补上 {bracket}，写成 {{shown}}；如果 {first} 是文字的一部分，{_QUOTE_IT}"
         return 0, why, advice, value + bracket
-    if first in _INDICATORS and not _closed_flow(value) and (first != "-" or value[1:2] in ("", " ")):
+    if first in _INDICATORS and not _closed_flow(value) and (first not in "-?" or value[1:2] in ("", " ")):
         return 0, f"值{_INDICATORS[first]}", _QUOTE_IT_AS, _quoted(value)
     colon = value.find(": ")
     if colon > 0 and "#" not in value[:colon]:
