@@ -363,6 +363,11 @@ def card_blocks(entries: list[Entry], library: Library) -> tuple[Block, ...]:
     return tuple(b for e in entries for b in blocks_for(e, library))
 
 
+def source_blocks(source: CardSource, library: Library) -> tuple[Block, ...]:
+    """What a card prints: worked out beforehand when its source carries it, else now."""
+    return source.blocks if source.blocks is not None else card_blocks(source.entries, library)
+
+
 def _line_kind(text: model.EntryText) -> str:
     if text.role is Role.FORBIDDEN:
         return "forbidden"
@@ -489,7 +494,7 @@ def fit_card(
         reader: Pinyin readings when the card is printed with pinyin, else None.
     """
     title, entries = source.title, source.entries
-    blocks = source.blocks if source.blocks is not None else card_blocks(entries, library)
+    blocks = source_blocks(source, library)
     papers = [Paper(s, reader, footer_mm) for s in ([size] if size else AUTO_PAPERS)]
     paper = next((p for p in papers if p.fits(title, blocks, p.min_pt)), papers[-1])
     all_steps = PINYIN_FONT_STEPS if reader else FONT_STEPS
@@ -816,7 +821,7 @@ class SharedCards:
         if source.id in self._source_blocks:
             return
         self._source_blocks[source.id] = len(self.blocks)
-        for block in source.blocks if source.blocks is not None else card_blocks(source.entries, self.library):
+        for block in source_blocks(source, self.library):
             record: list[object] = [
                 self.text(block.heading) if block.heading else -1,
                 block.number,

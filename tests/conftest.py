@@ -50,13 +50,12 @@ def make_project(root: Path, library: Path | None = None) -> Path:
     return root
 
 
-def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build` command in `project`."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(project: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build` command in `project`, with `env` added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
         cwd=project,
-        env=env,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,

@@ -535,14 +535,7 @@ def printed_cards(browser: Browser, site: str) -> dict[str, list[Element]]:
 
 def built_cards(browser: Browser, project: Path, env: dict[str, str]) -> dict[str, list[Element]]:
     """The cards of a project built with `env` (mkdocs build --strict), as printed_cards."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        timeout=300,
-    )
+    result = mkdocs_build(project, env=env)
     assert result.returncode == 0, result.stderr
     with serve(project / "site") as address:
         return printed_cards(browser, address)
@@ -690,14 +683,7 @@ def test_card_qr_setting(tmp_path: Path, site_address: str, qr: str, expected: s
         make_project(tmp_path / "p", assemble_library(tmp_path, "overdue", cases="cards")), site_address, True
     )
     env = {"SOURCE_DATE_EPOCH": EPOCH_2026_12_01, **({"HUASHU_CARD_QR": qr} if qr != "true" else {})}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
-        timeout=300,
-    )
+    result = mkdocs_build(project, env=env)
     assert "Traceback" not in result.stderr
     assert result.returncode == 1 and expected in result.stderr
 
